@@ -1,0 +1,59 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../context.js';
+import { requireUuid } from '../id.input.js';
+import { forwardWindow } from '../pagination/connection.args.js';
+import type { Connection } from '../pagination/connection.type.js';
+import { fetchOffsetWindow, offsetConnection } from '../pagination/offset.pager.js';
+import { AuctionFilter, toAuctionRequest } from './auction.input.js';
+import { Auction, AuctionConnection, BorrowerHistory, Debt, Liability, type AuctionDetail } from './auction.type.js';
+import { Bid } from './bid.type.js';
+import { toAuction, toAuctionDetail, toBid } from './bondora.mapper.js';
+
+@Resolver(() => Auction)
+export class AuctionResolver {
+  @Query(() => Auction, { nullable: true, description: 'An auction by its AuctionId, active or closed; null when Bondora has none.' })
+  async auction(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<Auction | null> {
+    const dto = await ctx.bondoraLoaders.auction.load(requireUuid(id, 'id'));
+    return dto ? toAuction(dto) : null;
+  }
+
+  @Query(() => AuctionConnection, { description: 'Active auctions, newest listing first.' })
+  async auctions(
+    @Arg('first', () => Int, { nullable: true, description: '1 to 100, default 20.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('filter', () => AuctionFilter, { nullable: true }) filter: AuctionFilter | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Connection<Auction>> {
+    const window = forwardWindow('auction', first, after);
+    const query = toAuctionRequest(filter);
+    const page = await fetchOffsetWindow(window, (PageNr, PageSize) => ctx.bondora.listAuctions({ ...query, PageNr, PageSize }));
+    ctx.bondoraLoaders.primeAuctions(page.items);
+    return offsetConnection('auction', window, page, toAuction);
+  }
+
+  @FieldResolver(() => [Liability], { nullable: true, description: 'Detail-only: one extra Bondora call per auction unless already loaded.' })
+  async liabilities(@Root() auction: Auction, @Ctx() ctx: GatewayContext): Promise<Liability[] | null> {
+    return (await detailOf(auction, ctx))?.liabilities ?? null;
+  }
+
+  @FieldResolver(() => [Debt], { nullable: true, description: 'Detail-only.' })
+  async debts(@Root() auction: Auction, @Ctx() ctx: GatewayContext): Promise<Debt[] | null> {
+    return (await detailOf(auction, ctx))?.debts ?? null;
+  }
+
+  @FieldResolver(() => BorrowerHistory, { nullable: true, description: 'Detail-only.' })
+  async borrowerHistory(@Root() auction: Auction, @Ctx() ctx: GatewayContext): Promise<BorrowerHistory | null> {
+    return (await detailOf(auction, ctx))?.borrowerHistory ?? null;
+  }
+
+  @FieldResolver(() => [Bid], { description: "The current investor's bids on this auction." })
+  async myBids(@Root() auction: Auction, @Ctx() ctx: GatewayContext): Promise<Bid[]> {
+    return (await ctx.bondoraLoaders.bidsByAuction.load(auction.id)).map(toBid);
+  }
+}
+
+async function detailOf(auction: Auction, ctx: GatewayContext): Promise<AuctionDetail | null> {
+  if (auction.detail) return auction.detail;
+  const dto = await ctx.bondoraLoaders.auctionDetail.load(auction.id);
+  return dto ? toAuctionDetail(dto) : null;
+}

@@ -1,0 +1,84 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../context.js';
+import { requireUuid } from '../id.input.js';
+import { forwardWindow } from '../pagination/connection.args.js';
+import type { Connection } from '../pagination/connection.type.js';
+import { fetchOffsetWindow, offsetConnection } from '../pagination/offset.pager.js';
+import { Auction } from './auction.type.js';
+import { BidFilter, PlaceBidsInput, toBidRequest, toBidsRequest } from './bid.input.js';
+import { Bid, BidConnection, CancelBidPayload, PlaceBidsPayload, PlacedBid } from './bid.type.js';
+import { toAuction, toBid, toPlacedBid } from './bondora.mapper.js';
+
+async function loadBid(id: string, ctx: GatewayContext): Promise<Bid | null> {
+  const dto = await ctx.bondoraLoaders.bid.load(id);
+  return dto ? toBid(dto) : null;
+}
+
+async function loadAuction(id: string, ctx: GatewayContext): Promise<Auction | null> {
+  const dto = await ctx.bondoraLoaders.auction.load(id);
+  return dto ? toAuction(dto) : null;
+}
+
+@Resolver(() => Bid)
+export class BidResolver {
+  @Query(() => Bid, { nullable: true, description: "One of the investor's bids; null when Bondora has none." })
+  async bid(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<Bid | null> {
+    return loadBid(requireUuid(id, 'id'), ctx);
+  }
+
+  @Query(() => BidConnection, { description: "The investor's bids." })
+  async bids(
+    @Arg('first', () => Int, { nullable: true, description: '1 to 100, default 20.' }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('filter', () => BidFilter, { nullable: true }) filter: BidFilter | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Connection<Bid>> {
+    const window = forwardWindow('bid', first, after);
+    const query = toBidsRequest(filter);
+    const page = await fetchOffsetWindow(window, (PageNr, PageSize) => ctx.bondora.listBids({ ...query, PageNr, PageSize }));
+    ctx.bondoraLoaders.primeBids(page.items);
+    return offsetConnection('bid', window, page, toBid);
+  }
+
+  @FieldResolver(() => Auction, { nullable: true, description: 'Batched: one active-auctions call per request plus one call per closed auction.' })
+  async auction(@Root() bid: Bid, @Ctx() ctx: GatewayContext): Promise<Auction | null> {
+    return loadAuction(bid.auctionId, ctx);
+  }
+
+  @Mutation(() => PlaceBidsPayload, { description: 'Queues up to 100 bids (Bondora answers 202); poll `bid` for the outcome.' })
+  async placeBids(@Arg('input', () => PlaceBidsInput) input: PlaceBidsInput, @Ctx() ctx: GatewayContext): Promise<PlaceBidsPayload> {
+    const bids = toBidRequest(input);
+    const placed = await ctx.bondora.placeBids(bids);
+    ctx.bondoraLoaders.forgetBids(bids.map((b) => b.AuctionId));
+    return { bids: placed.map(toPlacedBid) };
+  }
+
+  @Mutation(() => CancelBidPayload, { description: 'Cancels a pending or open bid (Bondora answers 202).' })
+  async cancelBid(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<CancelBidPayload> {
+    const bidId = requireUuid(id, 'id');
+    await ctx.bondora.cancelBid(bidId);
+    ctx.bondoraLoaders.forgetBids([], [bidId]);
+    return { bidId, accepted: true };
+  }
+}
+
+@Resolver(() => PlacedBid)
+export class PlacedBidResolver {
+  @FieldResolver(() => Bid, { nullable: true, description: 'The bid as Bondora reports it now.' })
+  async bid(@Root() placed: PlacedBid, @Ctx() ctx: GatewayContext): Promise<Bid | null> {
+    return loadBid(placed.id, ctx);
+  }
+
+  @FieldResolver(() => Auction, { nullable: true })
+  async auction(@Root() placed: PlacedBid, @Ctx() ctx: GatewayContext): Promise<Auction | null> {
+    return loadAuction(placed.auctionId, ctx);
+  }
+}
+
+@Resolver(() => CancelBidPayload)
+export class CancelBidPayloadResolver {
+  @FieldResolver(() => Bid, { nullable: true, description: 'The bid as Bondora reports it after the cancellation.' })
+  async bid(@Root() payload: CancelBidPayload, @Ctx() ctx: GatewayContext): Promise<Bid | null> {
+    return loadBid(payload.bidId, ctx);
+  }
+}

@@ -1,0 +1,92 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { UpstreamError, type UpstreamErrorKind } from '../upstream/upstream.error.js';
+
+// The one place where failures become client-facing errors: typed UpstreamErrors map to the
+// contract's codes, the gateway's own GraphQLErrors pass through, and anything else is masked.
+
+const CODE_OF_KIND: Record<UpstreamErrorKind, string> = {
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_REQUEST: 'BAD_USER_INPUT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  TIMEOUT: 'UPSTREAM_TIMEOUT',
+  UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  ERROR: 'UPSTREAM_ERROR',
+};
+
+// graphql-js's messages for a literal argument value that does not fit its input type.
+const INPUT_VALUE_ERROR =
+  /^(Expected value of type "|Field "[^"]+" of required type "[^"]+" was not provided\.|Field "[^"]+" is not defined by type "|Value "[^"]*" does not exist in "[^"]+" enum|Enum "[^"]+" cannot represent|(Int|Float|String|Boolean|ID) cannot represent)/;
+
+/** True when the error, or one it wraps, is a value our own scalars rejected. */
+function rejectedByScalar(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { originalError?: unknown }).originalError, depth++) {
+    if (e instanceof GraphQLError && e.extensions?.code === 'BAD_USER_INPUT') return true;
+  }
+  return false;
+}
+
+/** Input the gateway rejects itself, before any upstream call. */
+export function badUserInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+}
+
+export interface ErrorLogger {
+  error(message: string, detail: Record<string, unknown>): void;
+}
+
+export interface ErrorFormatterOptions {
+  /** Values that must never reach a client even if an upstream echoes them. */
+  secrets: ReadonlyArray<string | undefined>;
+  logger: ErrorLogger;
+}
+
+export function createErrorFormatter(options: ErrorFormatterOptions) {
+  const secrets = options.secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const scrub = (text: string): string => {
+    let out = text.replace(/\b(?:https?|wss?):\/\/[^\s"'<>]+/gi, '[url]');
+    for (const secret of secrets) out = out.split(secret).join('[redacted]');
+    return out;
+  };
+
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { locations: formatted.locations, path: formatted.path };
+
+    if (original instanceof UpstreamError) {
+      const extensions: Record<string, unknown> = { code: CODE_OF_KIND[original.kind], upstream: original.upstream };
+      if (original.kind === 'RATE_LIMITED') extensions.retryAfterSeconds = original.retryAfterSeconds ?? 1;
+      if (original.kind === 'ERROR' || original.kind === 'UNAVAILABLE' || original.kind === 'TIMEOUT') {
+        options.logger.error('upstream failure', {
+          upstream: original.upstream,
+          kind: original.kind,
+          status: original.status,
+          message: scrub(original.message),
+          path: formatted.path,
+        });
+      }
+      return { ...base, message: scrub(original.message), extensions };
+    }
+
+    let code = formatted.extensions?.code;
+    // A wrong value written inline in the document is the same mistake as a wrong variable, so it
+    // gets the same code; other validation failures (unknown fields, syntax) keep theirs.
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && (INPUT_VALUE_ERROR.test(formatted.message) || rejectedByScalar(error))) {
+      code = 'BAD_USER_INPUT';
+    }
+    const isGatewayError = original instanceof GraphQLError || (error instanceof GraphQLError && !error.originalError);
+    if (isGatewayError && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+      const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
+      return { ...base, message: scrub(formatted.message), extensions: { ...extensions, code } };
+    }
+
+    options.logger.error('unexpected error', {
+      message: scrub(original instanceof Error ? original.message : String(original)),
+      stack: original instanceof Error ? original.stack : undefined,
+      path: formatted.path,
+    });
+    return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,28 @@
+import DataLoader from 'dataloader';
+import type { BondClient } from '../upstream/bond/bond.client.js';
+import type { BondApplicationDto } from '../upstream/bond/bond.dto.js';
+import { mapSettledLimit } from './concurrency.js';
+import { lowerCaseKey, nullIfNotFound } from './not-found.js';
+
+/** Bond has no bulk get: distinct ids are fetched one by one, this many at a time. */
+export const APPLICATION_CONCURRENCY = 8;
+
+export class BondLoaders {
+  readonly application: DataLoader<string, BondApplicationDto | null>;
+
+  constructor(client: BondClient) {
+    this.application = new DataLoader(
+      (ids) => mapSettledLimit(ids, APPLICATION_CONCURRENCY, (id) => nullIfNotFound(client.getApplication(id))),
+      { cacheKeyFn: lowerCaseKey },
+    );
+  }
+
+  primeApplications(applications: readonly BondApplicationDto[]): void {
+    for (const application of applications) this.application.prime(application.application_id, application);
+  }
+
+  /** A write returns the new state: later reads in the request must see it, not the cached one. */
+  replaceApplication(application: BondApplicationDto): void {
+    this.application.clear(application.application_id).prime(application.application_id, application);
+  }
+}

@@ -1,0 +1,106 @@
+import DataLoader from 'dataloader';
+import type { BondoraClient } from '../upstream/bondora/bondora.client.js';
+import {
+  BONDORA_MAX_PAGE_SIZE,
+  type AuctionDto,
+  type AuctionExtendedDto,
+  type BidSummaryDto,
+} from '../upstream/bondora/bondora.dto.js';
+import { Memo, mapSettledLimit } from './concurrency.js';
+import { lowerCaseKey, nullIfNotFound } from './not-found.js';
+
+/** Per-id Bondora calls in flight at once for one request; Bondora throttles per endpoint anyway. */
+const DETAIL_CONCURRENCY = 4;
+
+/**
+ * Per-request loaders over one Bondora credential. Bondora has no "by ids" endpoints, so a batch of
+ * ids is answered from one list call (active auctions, the investor's bids) and per-id calls are
+ * made only for ids the list does not hold. A batch of a single id goes straight to the per-id
+ * endpoint, which is one call either way and a much smaller response.
+ */
+export class BondoraLoaders {
+  /** GET /auction/{id}: the extended model, for closed auctions and detail-only fields. */
+  readonly auctionDetail: DataLoader<string, AuctionExtendedDto | null>;
+  /** Auction summaries (an extended auction also satisfies it). */
+  readonly auction: DataLoader<string, AuctionDto | null>;
+  readonly bid: DataLoader<string, BidSummaryDto | null>;
+  /** The investor's bids on each auction. */
+  readonly bidsByAuction: DataLoader<string, BidSummaryDto[]>;
+
+  private readonly activeAuctions: Memo<Map<string, AuctionDto>>;
+  private readonly allBids: Memo<BidSummaryDto[]>;
+
+  constructor(client: BondoraClient) {
+    this.activeAuctions = new Memo(async () => {
+      const page = await client.listAuctions({ PageSize: BONDORA_MAX_PAGE_SIZE.auctions, PageNr: 1 });
+      return new Map(page.items.map((a) => [a.AuctionId.toLowerCase(), a]));
+    });
+    this.allBids = new Memo(async () => (await client.listBids({ PageSize: BONDORA_MAX_PAGE_SIZE.bids, PageNr: 1 })).items);
+
+    this.auctionDetail = new DataLoader(
+      (ids) => mapSettledLimit(ids, DETAIL_CONCURRENCY, (id) => nullIfNotFound(client.getAuction(id))),
+      { cacheKeyFn: lowerCaseKey },
+    );
+
+    this.auction = new DataLoader(
+      async (ids) => {
+        if (ids.length === 1) return this.auctionDetail.loadMany(ids);
+        const active = await this.activeAuctions.get();
+        // Later batches in this request find every active auction in the cache.
+        for (const [id, auction] of active) this.auction.prime(id, auction);
+        const missing = ids.filter((id) => !active.has(id.toLowerCase()));
+        const details = new Map(missing.map((id, i) => [id, i]));
+        const loaded = missing.length > 0 ? await this.auctionDetail.loadMany(missing) : [];
+        return ids.map((id) => active.get(id.toLowerCase()) ?? loaded[details.get(id)!] ?? null);
+      },
+      { cacheKeyFn: lowerCaseKey },
+    );
+
+    this.bid = new DataLoader(
+      async (ids) => {
+        if (ids.length === 1) return mapSettledLimit(ids, 1, (id) => nullIfNotFound(client.getBid(id)));
+        const mine = new Map((await this.allBids.get()).map((b) => [b.Id.toLowerCase(), b]));
+        const missing = ids.filter((id) => !mine.has(id.toLowerCase()));
+        const fetched = new Map<string, BidSummaryDto | null | Error>();
+        const results = await mapSettledLimit(missing, DETAIL_CONCURRENCY, (id) => nullIfNotFound(client.getBid(id)));
+        missing.forEach((id, i) => fetched.set(id, results[i]!));
+        return ids.map((id) => mine.get(id.toLowerCase()) ?? fetched.get(id) ?? null);
+      },
+      { cacheKeyFn: lowerCaseKey },
+    );
+
+    this.bidsByAuction = new DataLoader(
+      async (auctionIds) => {
+        const bids = await this.allBids.get();
+        const byAuction = new Map<string, BidSummaryDto[]>();
+        for (const bid of bids) {
+          const key = bid.AuctionId.toLowerCase();
+          byAuction.set(key, [...(byAuction.get(key) ?? []), bid]);
+          this.bid.prime(bid.Id, bid);
+        }
+        return auctionIds.map((id) => byAuction.get(id.toLowerCase()) ?? []);
+      },
+      { cacheKeyFn: lowerCaseKey },
+    );
+  }
+
+  /** Makes items fetched by a list call available to later by-id loads in the same request. */
+  primeAuctions(auctions: readonly AuctionDto[]): void {
+    for (const auction of auctions) this.auction.prime(auction.AuctionId, auction);
+  }
+
+  primeBids(bids: readonly BidSummaryDto[]): void {
+    for (const bid of bids) this.bid.prime(bid.Id, bid);
+  }
+
+  /** After a bid write: bids, per-auction bid lists and the investor's bid totals are stale. */
+  forgetBids(auctionIds: readonly string[], bidIds: readonly string[] = []): void {
+    this.allBids.reset();
+    this.bidsByAuction.clearAll();
+    for (const id of bidIds) this.bid.clear(id);
+    for (const id of auctionIds) {
+      this.auction.clear(id);
+      this.auctionDetail.clear(id);
+    }
+  }
+}

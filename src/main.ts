@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config.js';
+import { startGateway } from './server/gateway.server.js';
+import { jsonLogger } from './server/logger.js';
+import { startUpstreams } from './server/upstreams.start.js';
+
+// `npm start`: the gateway, on real upstreams where configured and on the embedded simulators otherwise.
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = jsonLogger();
+  const upstreams = await startUpstreams(config, config.host);
+  const gateway = await startGateway(
+    { upstreams: upstreams.settings, logger, introspection: !config.production },
+    config.port,
+    config.host,
+  );
+
+  const lines = [
+    `GraphQL gateway   ${gateway.url}/graphql`,
+    `Health            ${gateway.url}/healthz`,
+    `Bondora upstream  ${upstreams.simulated.bondora ? `${upstreams.simulated.bondora} (embedded simulator)` : upstreams.settings.bondora.url}`,
+    `Bond upstream     ${upstreams.simulated.bond ? `${upstreams.simulated.bond} (embedded simulator)` : upstreams.settings.bond.url}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    await gateway.close();
+    await upstreams.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

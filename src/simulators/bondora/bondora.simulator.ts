@@ -1,0 +1,289 @@
+import type {
+  AuctionDto,
+  AuctionExtendedDto,
+  BidDto,
+  BidResponseDto,
+  BidSummaryDto,
+} from '../../upstream/bondora/bondora.dto.js';
+import { BONDORA_MAX_BIDS_PER_REQUEST, BONDORA_MAX_PAGE_SIZE } from '../../upstream/bondora/bondora.dto.js';
+import { SimRouter, mulberry32, type SimRequest, type SimResponse } from '../sim.router.js';
+import { readBidRequest } from './bondora.body.js';
+import { accepted, bondoraErrorBody, fail, ok, paged } from './bondora.envelope.js';
+import { auctionFilter, bidFilter } from './bondora.filter.js';
+import { BondoraBadRequest, BondoraQuery, bindGuid } from './bondora.query.js';
+import { BondoraRateLimiter, quotaExceededMessage, resolveRateLimits, type RateLimitRule } from './bondora.ratelimit.js';
+import { byBidDateDesc, createBondoraSeed } from './bondora.seed.js';
+import { bondoraDate, guid, type Random } from './bondora.values.js';
+
+// An HTTP simulator of Bondora API v1, investor side (auctions and bids), faithful to
+// shared/reference/bondora-api.md: envelope, paging, ASP.NET-style query binding, auth, throttling.
+
+export interface BondoraSimulatorOptions {
+  /** false = no rate limiting (default for tests); true = documented limits; or a table overriding limits per route name. */
+  rateLimits?: boolean | Partial<Record<string, RateLimitRule>>;
+  /** Extra valid bearer tokens besides the demo token; each is a separate investor who starts with no bids. */
+  tokens?: string[];
+  /** Seed of the generated auctions, bids and new bid ids. */
+  seed?: number;
+  /** Instant the seed's dates are relative to; default: construction time, rounded down to the second. */
+  baseTime?: Date | number;
+  /**
+   * Pending bids on active auctions become Open (1) once this many ms have passed since they were
+   * requested, applied on the next read. Default: they stay Pending (0) until cancelled.
+   */
+  bidProcessingMs?: number;
+}
+
+const DEFAULT_SEED = 20240525;
+const TOKEN_DETAILS =
+  "Request the Access Token from /oauth/access_token endpoint and set the issued token to 'Authorization' header as 'Bearer {access_token}'.";
+
+interface Context {
+  req: SimRequest;
+  token: string;
+  query: BondoraQuery;
+}
+
+interface OwnedBid {
+  owner: string;
+  bid: BidSummaryDto;
+}
+
+export class BondoraSimulator {
+  static readonly DEMO_TOKEN = 'bondora-demo-token-0000000000000000';
+
+  readonly router: SimRouter;
+  private readonly seedNumber: number;
+  private readonly baseMs: number;
+  private readonly tokens: Set<string>;
+  private readonly limiter: BondoraRateLimiter | undefined;
+  private readonly bidProcessingMs: number | undefined;
+  private active: AuctionExtendedDto[] = [];
+  private closed: AuctionExtendedDto[] = [];
+  private readonly auctions = new Map<string, { auction: AuctionExtendedDto; active: boolean }>();
+  private readonly bids = new Map<string, OwnedBid>();
+  private idRandom: Random = Math.random;
+  private origin: string | undefined;
+
+  constructor(options: BondoraSimulatorOptions = {}) {
+    this.seedNumber = options.seed ?? DEFAULT_SEED;
+    const base = options.baseTime ?? Date.now();
+    this.baseMs = Math.floor((base instanceof Date ? base.getTime() : base) / 1000) * 1000;
+    this.tokens = new Set([BondoraSimulator.DEMO_TOKEN, ...(options.tokens ?? [])]);
+    const rules = resolveRateLimits(options.rateLimits);
+    this.limiter = rules ? new BondoraRateLimiter(rules) : undefined;
+    this.bidProcessingMs = options.bidProcessingMs;
+    this.router = new SimRouter({ errorBody: bondoraErrorBody });
+    this.router
+      .route('GET', '/api/v1/auctions', 'auctions.list', this.guard('auctions.list', (c) => this.listAuctions(c)))
+      .route('GET', '/api/v1/auction/:id', 'auction.get', this.guard('auction.get', (c) => this.getAuction(c)))
+      .route('GET', '/api/v1/bids', 'bids.list', this.guard('bids.list', (c) => this.listBids(c)))
+      .route('GET', '/api/v1/bid/:id', 'bid.get', this.guard('bid.get', (c) => this.getBid(c)))
+      .route('POST', '/api/v1/bid', 'bid.place', this.guard('bid.place', (c) => this.placeBids(c)))
+      .route('POST', '/api/v1/bid/:id/cancel', 'bid.cancel', this.guard('bid.cancel', (c) => this.cancelBid(c)));
+    this.load();
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.origin = await this.router.listen(port, host);
+    return this.origin;
+  }
+
+  async stop(): Promise<void> {
+    await this.router.close();
+    this.origin = undefined;
+  }
+
+  get url(): string {
+    if (!this.origin) throw new Error('BondoraSimulator is not started');
+    return this.origin;
+  }
+
+  /** Active auctions (what GET /auctions lists), as the demo investor sees them. */
+  get activeAuctions(): AuctionExtendedDto[] {
+    const totals = this.userBidTotals(BondoraSimulator.DEMO_TOKEN);
+    return this.active.map((a) => withUserBids(a, totals));
+  }
+
+  /** Closed auctions, reachable only by GET /auction/{id}, as the demo investor sees them. */
+  get closedAuctions(): AuctionExtendedDto[] {
+    const totals = this.userBidTotals(BondoraSimulator.DEMO_TOKEN);
+    return this.closed.map((a) => withUserBids(a, totals));
+  }
+
+  bidsOf(token: string): BidSummaryDto[] {
+    return this.ownBids(token).map((b) => ({ ...b }));
+  }
+
+  /** Back to the seed state; also clears the request log, faults and rate-limit windows. */
+  reset(): void {
+    this.load();
+    this.router.clearLog();
+    this.router.clearFaults();
+    this.limiter?.reset();
+  }
+
+  private load(): void {
+    const seed = createBondoraSeed(this.seedNumber, this.baseMs);
+    this.active = seed.activeAuctions;
+    this.closed = seed.closedAuctions;
+    this.auctions.clear();
+    for (const auction of this.active) this.auctions.set(auction.AuctionId, { auction, active: true });
+    for (const auction of this.closed) this.auctions.set(auction.AuctionId, { auction, active: false });
+    this.bids.clear();
+    for (const bid of seed.demoBids) this.bids.set(bid.Id, { owner: BondoraSimulator.DEMO_TOKEN, bid });
+    // New bid ids come from their own stream so they repeat per seed regardless of read traffic.
+    this.idRandom = mulberry32(this.seedNumber ^ 0x5eed);
+  }
+
+  /** Auth, then throttling (a 401 costs no budget), then the handler with ASP.NET-style query binding. */
+  private guard(route: string, handler: (c: Context) => SimResponse): (req: SimRequest) => SimResponse {
+    return (req) => {
+      const header = String(req.headers.authorization ?? '');
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+      if (!token) return fail(401, 'Missing token', TOKEN_DETAILS);
+      if (!this.tokens.has(token)) return fail(401, 'Invalid token', TOKEN_DETAILS);
+      const rejected = this.limiter?.take(token, route);
+      if (rejected) {
+        const seconds = rejected.retryAfterSeconds;
+        return fail(429, quotaExceededMessage(rejected.rule), `Retry after ${seconds} second(s).`, {
+          'retry-after': String(seconds),
+        });
+      }
+      try {
+        return handler({ req, token, query: new BondoraQuery(req.query) });
+      } catch (error) {
+        if (error instanceof BondoraBadRequest) return fail(400, error.message, error.details);
+        throw error;
+      }
+    };
+  }
+
+  private listAuctions({ token, query }: Context): SimResponse {
+    const { pageNr, pageSize } = query.paging(BONDORA_MAX_PAGE_SIZE.auctions);
+    const matches = this.active.filter(auctionFilter(query));
+    const page = matches.slice((pageNr - 1) * pageSize, pageNr * pageSize);
+    const totals = this.userBidTotals(token);
+    return paged(pageSize, pageNr, matches.length, page.map((a) => summary(withUserBids(a, totals))));
+  }
+
+  private getAuction({ req, token }: Context): SimResponse {
+    // A malformed GUID binds to an empty id in ASP.NET, which the API reports as a missing id.
+    const id = bindGuid(req.params.id);
+    if (!id) return fail(400, 'Auction ID is not provided');
+    const found = this.auctions.get(id);
+    if (!found) return fail(404, 'Auction with the provided ID was not found');
+    return ok(200, withUserBids(found.auction, this.userBidTotals(token)));
+  }
+
+  private listBids({ token, query }: Context): SimResponse {
+    const { pageNr, pageSize } = query.paging(BONDORA_MAX_PAGE_SIZE.bids);
+    const matches = this.ownBids(token).filter(bidFilter(query));
+    const page = matches.slice((pageNr - 1) * pageSize, pageNr * pageSize);
+    return paged(pageSize, pageNr, matches.length, page.map((b) => ({ ...b })));
+  }
+
+  private getBid({ req, token }: Context): SimResponse {
+    const id = bindGuid(req.params.id);
+    if (!id) return fail(400, 'No Bid id specified');
+    const found = this.bids.get(id);
+    if (!found) return fail(404, 'Bid with specified ID is not found');
+    if (found.owner !== token) return fail(403, 'The user has no rights to view the Bid');
+    return ok(200, { ...this.settle(found.bid) });
+  }
+
+  private placeBids({ req, token }: Context): SimResponse {
+    const parsed = readBidRequest(req);
+    if ('status' in parsed) return parsed;
+    const requested: BidDto[] = parsed.bids;
+    if (requested.length === 0) return fail(400, 'No bids specified');
+    if (requested.length > BONDORA_MAX_BIDS_PER_REQUEST) {
+      return fail(400, `Too many items. Max items ${BONDORA_MAX_BIDS_PER_REQUEST}`);
+    }
+    // One unknown auction rejects the whole batch, so nothing is created.
+    const unknown = requested.find((b) => !this.auctions.has(b.AuctionId));
+    if (unknown) return fail(404, 'Auction with specified ID is not found', `AuctionId: ${unknown.AuctionId}`);
+
+    const now = Date.now();
+    const responses: BidResponseDto[] = requested.map((item) => {
+      const auctionIsActive = this.auctions.get(item.AuctionId)!.active;
+      const bid: BidSummaryDto = {
+        Id: guid(this.idRandom),
+        AuctionId: item.AuctionId,
+        RequestedBidAmount: item.Amount,
+        ActualBidAmount: null,
+        RequestedBidMinimumLimit: null,
+        BidRequestedDate: bondoraDate(now),
+        // A bid on a closed auction fails at once with AuctionIsClosed (6); others wait as Pending.
+        BidProcessedDate: auctionIsActive ? null : bondoraDate(now),
+        IsRequestBeingProcessed: auctionIsActive,
+        StatusCode: auctionIsActive ? 0 : 3,
+        FailureReason: auctionIsActive ? 0 : 6,
+      };
+      this.bids.set(bid.Id, { owner: token, bid });
+      return { Id: bid.Id, AuctionId: bid.AuctionId, Amount: item.Amount, MinAmount: null };
+    });
+    return ok(202, responses);
+  }
+
+  private cancelBid({ req, token }: Context): SimResponse {
+    const id = bindGuid(req.params.id);
+    if (!id) return fail(400, 'No Bid id specified');
+    const found = this.bids.get(id);
+    if (!found) return fail(404, 'Bid with specified ID is not found');
+    if (found.owner !== token) return fail(403, 'The user has no rights to cancel the Bid');
+    const bid = this.settle(found.bid);
+    if (bid.StatusCode !== 0 && bid.StatusCode !== 1) return fail(409, 'Can not cancel Bid.');
+    bid.StatusCode = 4;
+    bid.IsRequestBeingProcessed = false;
+    bid.BidProcessedDate ??= bondoraDate(Date.now());
+    return accepted();
+  }
+
+  /** The token's bids, newest request first, with due processing applied. */
+  private ownBids(token: string): BidSummaryDto[] {
+    const own: BidSummaryDto[] = [];
+    for (const { owner, bid } of this.bids.values()) if (owner === token) own.push(this.settle(bid));
+    return own.sort(byBidDateDesc);
+  }
+
+  private settle(bid: BidSummaryDto): BidSummaryDto {
+    if (bid.StatusCode !== 0 || this.bidProcessingMs === undefined) return bid;
+    const requestedMs = Date.parse(bid.BidRequestedDate ?? '');
+    if (Date.now() - requestedMs < this.bidProcessingMs) return bid;
+    bid.StatusCode = 1;
+    bid.IsRequestBeingProcessed = false;
+    bid.ActualBidAmount = bid.RequestedBidAmount;
+    bid.BidProcessedDate = bondoraDate(requestedMs + this.bidProcessingMs);
+    return bid;
+  }
+
+  /** UserBids/UserBidAmount per auction for one investor: their bids that are pending, open or won. */
+  private userBidTotals(token: string): Map<string, UserBidTotal> {
+    const totals = new Map<string, UserBidTotal>();
+    for (const bid of this.ownBids(token)) {
+      if (bid.StatusCode === 3 || bid.StatusCode === 4) continue;
+      const total = totals.get(bid.AuctionId) ?? { count: 0, amount: 0 };
+      total.count += 1;
+      total.amount = Math.round((total.amount + bid.RequestedBidAmount) * 100) / 100;
+      totals.set(bid.AuctionId, total);
+    }
+    return totals;
+  }
+}
+
+interface UserBidTotal {
+  count: number;
+  amount: number;
+}
+
+function withUserBids(auction: AuctionExtendedDto, totals: Map<string, UserBidTotal>): AuctionExtendedDto {
+  const total = totals.get(auction.AuctionId);
+  return { ...auction, UserBids: total?.count ?? 0, UserBidAmount: total?.amount ?? 0 };
+}
+
+/** The list endpoint returns Auction fields only, in swagger order. */
+function summary(auction: AuctionExtendedDto): AuctionDto {
+  const { Liabilities: _l, Debts: _d, BorrowerHistory: _h, ...rest } = auction;
+  return rest;
+}

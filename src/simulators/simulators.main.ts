@@ -1,0 +1,30 @@
+import { loadConfig } from '../config.js';
+import { BondSimulator } from './bond/bond.simulator.js';
+import { BondoraSimulator } from './bondora/bondora.simulator.js';
+
+// `npm run simulators`: both fake upstreams alone, on fixed ports, for frontend work without the gateway.
+
+const config = loadConfig();
+const bondora = new BondoraSimulator({ rateLimits: true });
+const bond = new BondSimulator();
+const bondoraUrl = await bondora.start(config.simulatorPorts.bondora, config.host);
+const bondUrl = await bond.start(config.simulatorPorts.bond, config.host);
+
+process.stdout.write(
+  [
+    `Bondora API simulator  ${bondoraUrl}/api/v1/auctions`,
+    `  Authorization: Bearer ${BondoraSimulator.DEMO_TOKEN}`,
+    `Bond API simulator     ${bondUrl}/credit/applications`,
+    `  Identity: ${BondSimulator.DEMO_IDENTITY}`,
+    `  Authorization: ${BondSimulator.DEMO_API_KEY}`,
+    `Control API            ${bondoraUrl}/__sim/log, ${bondoraUrl}/__sim/faults/<route> (same on the Bond origin)`,
+    '',
+  ].join('\n'),
+);
+
+const stop = async () => {
+  await Promise.all([bondora.stop(), bond.stop()]);
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

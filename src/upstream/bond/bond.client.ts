@@ -1,0 +1,118 @@
+import { HttpClient, type HttpRequest, type UpstreamErrorBody } from '../http.js';
+import { UpstreamError } from '../upstream.error.js';
+import type {
+  BondApplicantPatchDto,
+  BondApplicationCreateDto,
+  BondApplicationDto,
+  BondApplicationListDto,
+  BondApplicationListQuery,
+} from './bond.dto.js';
+
+export interface BondHttpOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  identity: string;
+  apiKey: string;
+}
+
+export function createBondHttp(options: BondHttpOptions): HttpClient {
+  return new HttpClient({
+    upstream: 'bond',
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    // Brand secrets: set once here, never taken from callers.
+    headers: { identity: options.identity, authorization: options.apiKey },
+    describeError: describeBondError,
+  });
+}
+
+/**
+ * Bond's services answer errors in several shapes: the standard `{Message, Status, Code, Type}`,
+ * the credit service's `{status, code, message, details}`, `{Error}`, `{message}`, and
+ * schema-validation maps of field -> messages (possibly nested). Read them all.
+ */
+export function describeBondError(body: unknown): UpstreamErrorBody | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const record = body as Record<string, unknown>;
+  const message = firstString(record.Message, record.message, record.Error, record.error);
+  const code = firstString(record.Code, record.status) ?? (typeof record.code === 'number' ? record.code : firstString(record.code));
+  if (message !== undefined) return { message, code };
+  const fields = validationMessages(record);
+  return fields.length > 0 ? { message: fields.join('; '), code: 'validation_error' } : undefined;
+}
+
+function firstString(...values: unknown[]): string | undefined {
+  return values.find((v): v is string => typeof v === 'string' && v !== '');
+}
+
+function validationMessages(value: Record<string, unknown>, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const [key, entry] of Object.entries(value)) {
+    const field = prefix ? `${prefix}.${key}` : key;
+    if (Array.isArray(entry)) out.push(`${field}: ${entry.filter((e) => typeof e === 'string').join(' ')}`);
+    else if (typeof entry === 'string') out.push(`${field}: ${entry}`);
+    else if (entry && typeof entry === 'object') out.push(...validationMessages(entry as Record<string, unknown>, field));
+  }
+  return out;
+}
+
+/** One method per Bond credit-application endpoint. */
+export class BondClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  async listApplications(query: BondApplicationListQuery): Promise<BondApplicationListDto> {
+    const body = await this.json({ method: 'GET', path: '/credit/applications', query: { ...query } });
+    const list = body as BondApplicationListDto | undefined;
+    if (!list || !Array.isArray(list.data) || typeof list.has_more !== 'boolean') throw shapeError('a list page');
+    return list;
+  }
+
+  async getApplication(id: string): Promise<BondApplicationDto> {
+    return application(await this.json({ method: 'GET', path: `/credit/applications/${encodeURIComponent(id)}` }));
+  }
+
+  async updateApplicant(id: string, applicant: BondApplicantPatchDto): Promise<BondApplicationDto> {
+    return application(
+      await this.json({ method: 'PATCH', path: `/credit/applications/${encodeURIComponent(id)}`, body: { applicant } }),
+    );
+  }
+
+  async createApplication(body: BondApplicationCreateDto, idempotencyKey: string): Promise<BondApplicationDto> {
+    return application(
+      await this.json({
+        method: 'POST',
+        path: '/credit/applications',
+        body,
+        headers: { 'idempotency-key': idempotencyKey },
+      }),
+    );
+  }
+
+  async submitApplication(id: string, idempotencyKey: string): Promise<BondApplicationDto> {
+    return application(
+      await this.json({
+        method: 'POST',
+        path: `/credit/applications/${encodeURIComponent(id)}/submit`,
+        headers: { 'idempotency-key': idempotencyKey },
+      }),
+    );
+  }
+
+  private async json(req: HttpRequest): Promise<unknown> {
+    const response = await this.http.request({ ...req, signal: this.signal });
+    return response.body;
+  }
+}
+
+function application(body: unknown): BondApplicationDto {
+  const dto = body as BondApplicationDto | undefined;
+  if (!dto || typeof dto.application_id !== 'string' || !dto.applicant) throw shapeError('a credit application');
+  return dto;
+}
+
+function shapeError(expected: string): UpstreamError {
+  return new UpstreamError('bond', 'ERROR', `Bond returned an unexpected response (expected ${expected})`);
+}

@@ -1,0 +1,132 @@
+import { HttpClient, type HttpRequest, type UpstreamErrorBody } from '../http.js';
+import { UpstreamError } from '../upstream.error.js';
+import type {
+  AuctionDto,
+  AuctionExtendedDto,
+  AuctionRequestDto,
+  BidDto,
+  BidResponseDto,
+  BidSummariesRequestDto,
+  BidSummaryDto,
+  BondoraEnvelope,
+  BondoraPagedEnvelope,
+} from './bondora.dto.js';
+
+export interface BondoraPage<T> {
+  items: T[];
+  pageSize: number;
+  pageNr: number;
+  totalCount: number;
+}
+
+export interface BondoraHttpOptions {
+  baseUrl: string;
+  timeoutMs: number;
+}
+
+export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
+  return new HttpClient({
+    upstream: 'bondora',
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    describeError: describeBondoraError,
+  });
+}
+
+/** Errors[0] of the envelope carries the upstream's code (the HTTP status), message and details. */
+export function describeBondoraError(body: unknown): UpstreamErrorBody | undefined {
+  const first = (body as BondoraEnvelope<unknown> | undefined)?.Errors?.[0];
+  if (!first || typeof first !== 'object') return undefined;
+  return {
+    code: typeof first.Code === 'number' ? first.Code : undefined,
+    message: typeof first.Message === 'string' ? first.Message : undefined,
+    details: typeof first.Details === 'string' ? first.Details : undefined,
+  };
+}
+
+/**
+ * One method per Bondora endpoint, bound to the credential of one GraphQL request
+ * (the server token, or the caller's own x-bondora-token).
+ */
+export class BondoraClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly token: string | undefined,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  async listAuctions(query: AuctionRequestDto): Promise<BondoraPage<AuctionDto>> {
+    return this.paged<AuctionDto>({ method: 'GET', path: '/api/v1/auctions', query: { ...query } });
+  }
+
+  async getAuction(id: string): Promise<AuctionExtendedDto> {
+    return this.payload<AuctionExtendedDto>({ method: 'GET', path: `/api/v1/auction/${encodeURIComponent(id)}` });
+  }
+
+  async listBids(query: BidSummariesRequestDto): Promise<BondoraPage<BidSummaryDto>> {
+    return this.paged<BidSummaryDto>({ method: 'GET', path: '/api/v1/bids', query: { ...query } });
+  }
+
+  async getBid(id: string): Promise<BidSummaryDto> {
+    return this.payload<BidSummaryDto>({ method: 'GET', path: `/api/v1/bid/${encodeURIComponent(id)}` });
+  }
+
+  /** 202: the bids are queued; their outcome shows later in listBids/getBid. */
+  async placeBids(bids: BidDto[]): Promise<BidResponseDto[]> {
+    const payload = await this.payload<BidResponseDto[] | null>({ method: 'POST', path: '/api/v1/bid', body: { Bids: bids } });
+    return payload ?? [];
+  }
+
+  async cancelBid(id: string): Promise<void> {
+    await this.envelope({ method: 'POST', path: `/api/v1/bid/${encodeURIComponent(id)}/cancel` });
+  }
+
+  private async paged<T>(req: HttpRequest): Promise<BondoraPage<T>> {
+    const envelope = (await this.envelope(req)) as BondoraPagedEnvelope<T>;
+    if (!Array.isArray(envelope.Payload)) throw this.shapeError('a list');
+    return {
+      items: envelope.Payload,
+      pageSize: envelope.PageSize,
+      pageNr: envelope.PageNr,
+      totalCount: envelope.TotalCount,
+    };
+  }
+
+  private async payload<T>(req: HttpRequest): Promise<T> {
+    const envelope = (await this.envelope(req)) as BondoraEnvelope<T>;
+    return envelope.Payload as T;
+  }
+
+  private async envelope(req: HttpRequest): Promise<BondoraEnvelope<unknown>> {
+    if (!this.token) {
+      throw new UpstreamError(
+        'bondora',
+        'UNAUTHENTICATED',
+        'No Bondora access token: send your token in the x-bondora-token header or configure BONDORA_ACCESS_TOKEN',
+      );
+    }
+    const response = await this.http.request({
+      ...req,
+      headers: { authorization: `Bearer ${this.token}` },
+      signal: this.signal,
+    });
+    const envelope = response.body as BondoraEnvelope<unknown> | undefined;
+    if (!envelope || typeof envelope !== 'object' || typeof envelope.Success !== 'boolean') {
+      throw this.shapeError('an API envelope');
+    }
+    // Bondora can report a failure inside a 2xx: the envelope, not the status, is the verdict.
+    if (!envelope.Success) {
+      const described = describeBondoraError(envelope) ?? {};
+      const status = typeof described.code === 'number' && described.code >= 400 ? described.code : 500;
+      throw UpstreamError.fromStatus('bondora', status, described.message ?? 'Bondora reported a failure', {
+        code: described.code,
+        details: described.details,
+      });
+    }
+    return envelope;
+  }
+
+  private shapeError(expected: string): UpstreamError {
+    return new UpstreamError('bondora', 'ERROR', `Bondora returned an unexpected response (expected ${expected})`);
+  }
+}

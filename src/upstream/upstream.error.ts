@@ -1,0 +1,74 @@
+// The one error type the upstream layer throws. It carries what the GraphQL edge needs to map it
+// (kind, upstream, retry hint, the upstream's own message) and never a URL, header or raw body.
+
+export type UpstreamName = 'bondora' | 'bond';
+
+export type UpstreamErrorKind =
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_REQUEST'
+  | 'RATE_LIMITED'
+  | 'TIMEOUT'
+  | 'UNAVAILABLE'
+  | 'ERROR';
+
+export interface UpstreamErrorDetails {
+  status?: number;
+  /** The upstream's own error code (Bondora's numeric Code, Bond's string Code). */
+  code?: string | number;
+  details?: string;
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+export class UpstreamError extends Error {
+  readonly status: number | undefined;
+  readonly code: string | number | undefined;
+  readonly details: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    readonly upstream: UpstreamName,
+    readonly kind: UpstreamErrorKind,
+    message: string,
+    extra: UpstreamErrorDetails = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'UpstreamError';
+    this.status = extra.status;
+    this.code = extra.code;
+    this.details = extra.details;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
+  }
+
+  static fromStatus(upstream: UpstreamName, status: number, message: string, extra: UpstreamErrorDetails = {}): UpstreamError {
+    return new UpstreamError(upstream, kindOfStatus(status), message, { ...extra, status });
+  }
+}
+
+export function kindOfStatus(status: number): UpstreamErrorKind {
+  switch (status) {
+    case 400:
+    case 409:
+    case 415:
+    case 422:
+      return 'BAD_REQUEST';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 429:
+      return 'RATE_LIMITED';
+    case 408:
+    case 504:
+      return 'TIMEOUT';
+    case 502:
+    case 503:
+      return 'UNAVAILABLE';
+    default:
+      return 'ERROR';
+  }
+}

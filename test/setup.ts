@@ -1,0 +1,2 @@
+// Decorated classes need the metadata polyfill before they load.
+import 'reflect-metadata';
