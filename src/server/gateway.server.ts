@@ -11,6 +11,7 @@ import { gatewaySchema } from '../graphql/schema.js';
 import { createBondHttp } from '../upstream/bond/bond.client.js';
 import { createBondoraHttp } from '../upstream/bondora/bondora.client.js';
 import { createContextFactory } from './context.factory.js';
+import { jsonErrorHandler } from './http.errors.js';
 import type { Logger } from './logger.js';
 
 /** Where the upstreams are and how to authenticate, after simulators (if any) have started. */
@@ -42,6 +43,8 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     schema: await gatewaySchema(),
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown (gateway, then simulators, then exit 0); Apollo's handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter({
       secrets: [upstreams.bondora.accessToken, upstreams.bond.identity, upstreams.bond.apiKey],
       logger,
@@ -70,6 +73,8 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
       }),
     }),
   );
+
+  app.use(jsonErrorHandler(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -63,7 +63,7 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       const response = await this.attempt(req);
       if (response.status >= 200 && response.status < 300) return response;
-      const error = this.errorOf(response);
+      const error = this.errorOf(response, req);
       const wait = error.retryAfterSeconds;
       if (
         error.kind === 'RATE_LIMITED' &&
@@ -117,14 +117,17 @@ export class HttpClient {
     }
   }
 
-  private errorOf(response: HttpResponse): UpstreamError {
+  private errorOf(response: HttpResponse, req: HttpRequest): UpstreamError {
     const described = this.options.describeError(response.body) ?? {};
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), described.details);
+    // An upstream may echo what it was sent; the credentials we sent must not travel on in its words.
+    const sent = Object.values({ ...this.options.headers, ...req.headers }).flatMap((v) => [v, v.replace(/^Bearer\s+/i, '')]);
+    const scrub = (text: string | undefined) => (text === undefined ? undefined : redact(text, sent));
     return UpstreamError.fromStatus(
       this.upstream,
       response.status,
-      described.message ?? `${label(this.upstream)} answered with HTTP ${response.status}`,
-      { code: described.code, details: described.details, retryAfterSeconds: retryAfter },
+      scrub(described.message) ?? `${label(this.upstream)} answered with HTTP ${response.status}`,
+      { code: described.code, details: scrub(described.details), retryAfterSeconds: retryAfter },
     );
   }
 
@@ -168,6 +171,13 @@ export function parseRetryAfter(header: string | null, details?: string): number
   }
   const match = details ? /retry after (\d+)/i.exec(details) : null;
   return match ? Number(match[1]) : undefined;
+}
+
+/** Replaces every occurrence of the given secrets (those long enough to be secrets) with [redacted]. */
+export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) if (secret && secret.length >= 8) out = out.split(secret).join('[redacted]');
+  return out;
 }
 
 function causeCode(error: unknown): string | undefined {

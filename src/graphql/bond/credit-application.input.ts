@@ -1,4 +1,5 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { BidirectionalConnectionArgs } from '../pagination/connection.args.type.js';
 import type { BondApplicantPatchDto, BondApplicationCreateDto, BondEmploymentStatus } from '../../upstream/bond/bond.dto.js';
 import { badUserInput } from '../error.mapper.js';
 import { requireUuid } from '../id.input.js';
@@ -36,6 +37,12 @@ export class CreateCreditApplicationInput {
 
   @Field(() => CentsScalar, { nullable: true })
   monthlyHousingPayment?: number | null;
+}
+
+@ArgsType()
+export class CreditApplicationsArgs extends BidirectionalConnectionArgs {
+  @Field(() => ID, { nullable: true, description: "Only this customer's applications." })
+  customerId?: string | null;
 }
 
 type ApplicantFields = Pick<UpdateCreditApplicantInput, 'employmentStatus' | 'totalAnnualIncome' | 'monthlyHousingPayment'>;

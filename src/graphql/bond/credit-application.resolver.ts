@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { BOND_MAX_PAGE_SIZE, type BondApplicationDto } from '../../upstream/bond/bond.dto.js';
 import type { GatewayContext } from '../context.js';
 import { requireUuid } from '../id.input.js';
@@ -8,6 +8,7 @@ import { toConnection, type Connection } from '../pagination/connection.type.js'
 import { fetchKeysetWindow } from '../pagination/keyset.pager.js';
 import {
   CreateCreditApplicationInput,
+  CreditApplicationsArgs,
   UpdateCreditApplicantInput,
   toApplicantUpdate,
   toApplicationCreate,
@@ -27,15 +28,11 @@ export class CreditApplicationResolver {
     description: 'Credit applications, newest first. Page forward with first/after, backward with last/before (1 to 100).',
   })
   async creditApplications(
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('last', () => Int, { nullable: true }) last: number | null,
-    @Arg('before', () => String, { nullable: true }) before: string | null,
-    @Arg('customerId', () => ID, { nullable: true }) customerId: string | null,
+    @Args(() => CreditApplicationsArgs) args: CreditApplicationsArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<Connection<CreditApplication>> {
-    const window = keysetWindow('application', { first, after, last, before });
-    const customer = customerId === null || customerId === undefined ? undefined : requireUuid(customerId, 'customerId');
+    const window = keysetWindow('application', args);
+    const customer = args.customerId ? requireUuid(args.customerId, 'customerId') : undefined;
     const page = await fetchKeysetWindow<BondApplicationDto>(
       window,
       BOND_MAX_PAGE_SIZE,

@@ -1,4 +1,5 @@
-import { Field, InputType, Int } from 'type-graphql';
+import { ArgsType, Field, InputType, Int } from 'type-graphql';
+import { ForwardConnectionArgs } from '../pagination/connection.args.type.js';
 import type { AuctionRequestDto } from '../../upstream/bondora/bondora.dto.js';
 import { badUserInput } from '../error.mapper.js';
 import { DateTimeScalar, DecimalScalar } from '../scalar.type.js';
@@ -39,6 +40,12 @@ export class AuctionFilter {
 
   @Field(() => DateTimeScalar, { nullable: true })
   listedOnTo?: Date | null;
+}
+
+@ArgsType()
+export class AuctionsArgs extends ForwardConnectionArgs {
+  @Field(() => AuctionFilter, { nullable: true })
+  filter?: AuctionFilter | null;
 }
 
 function range<T extends number | string | Date>(min: T | null | undefined, max: T | null | undefined, name: string): void {

@@ -1,10 +1,10 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context.js';
 import { requireUuid } from '../id.input.js';
 import { forwardWindow } from '../pagination/connection.args.js';
 import type { Connection } from '../pagination/connection.type.js';
 import { fetchOffsetWindow, offsetConnection } from '../pagination/offset.pager.js';
-import { AuctionFilter, toAuctionRequest } from './auction.input.js';
+import { AuctionsArgs, toAuctionRequest } from './auction.input.js';
 import { Auction, AuctionConnection, BorrowerHistory, Debt, Liability, type AuctionDetail } from './auction.type.js';
 import { Bid } from './bid.type.js';
 import { toAuction, toAuctionDetail, toBid } from './bondora.mapper.js';
@@ -18,14 +18,9 @@ export class AuctionResolver {
   }
 
   @Query(() => AuctionConnection, { description: 'Active auctions, newest listing first.' })
-  async auctions(
-    @Arg('first', () => Int, { nullable: true, description: '1 to 100, default 20.' }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('filter', () => AuctionFilter, { nullable: true }) filter: AuctionFilter | null,
-    @Ctx() ctx: GatewayContext,
-  ): Promise<Connection<Auction>> {
-    const window = forwardWindow('auction', first, after);
-    const query = toAuctionRequest(filter);
+  async auctions(@Args(() => AuctionsArgs) args: AuctionsArgs, @Ctx() ctx: GatewayContext): Promise<Connection<Auction>> {
+    const window = forwardWindow('auction', args.first, args.after);
+    const query = toAuctionRequest(args.filter);
     const page = await fetchOffsetWindow(window, (PageNr, PageSize) => ctx.bondora.listAuctions({ ...query, PageNr, PageSize }));
     ctx.bondoraLoaders.primeAuctions(page.items);
     return offsetConnection('auction', window, page, toAuction);

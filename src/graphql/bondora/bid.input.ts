@@ -1,4 +1,5 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { ForwardConnectionArgs } from '../pagination/connection.args.type.js';
 import { BONDORA_MAX_BIDS_PER_REQUEST, type BidDto, type BidSummariesRequestDto } from '../../upstream/bondora/bondora.dto.js';
 import { badUserInput } from '../error.mapper.js';
 import { requireUuid } from '../id.input.js';
@@ -16,6 +17,12 @@ export class BidFilter {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Bids requested at or before this instant.' })
   endDate?: Date | null;
+}
+
+@ArgsType()
+export class BidsArgs extends ForwardConnectionArgs {
+  @Field(() => BidFilter, { nullable: true })
+  filter?: BidFilter | null;
 }
 
 export function toBidsRequest(filter: BidFilter | null | undefined): BidSummariesRequestDto {

@@ -1,11 +1,11 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context.js';
 import { requireUuid } from '../id.input.js';
 import { forwardWindow } from '../pagination/connection.args.js';
 import type { Connection } from '../pagination/connection.type.js';
 import { fetchOffsetWindow, offsetConnection } from '../pagination/offset.pager.js';
 import { Auction } from './auction.type.js';
-import { BidFilter, PlaceBidsInput, toBidRequest, toBidsRequest } from './bid.input.js';
+import { BidsArgs, PlaceBidsInput, toBidRequest, toBidsRequest } from './bid.input.js';
 import { Bid, BidConnection, CancelBidPayload, PlaceBidsPayload, PlacedBid } from './bid.type.js';
 import { toAuction, toBid, toPlacedBid } from './bondora.mapper.js';
 
@@ -27,14 +27,9 @@ export class BidResolver {
   }
 
   @Query(() => BidConnection, { description: "The investor's bids." })
-  async bids(
-    @Arg('first', () => Int, { nullable: true, description: '1 to 100, default 20.' }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('filter', () => BidFilter, { nullable: true }) filter: BidFilter | null,
-    @Ctx() ctx: GatewayContext,
-  ): Promise<Connection<Bid>> {
-    const window = forwardWindow('bid', first, after);
-    const query = toBidsRequest(filter);
+  async bids(@Args(() => BidsArgs) args: BidsArgs, @Ctx() ctx: GatewayContext): Promise<Connection<Bid>> {
+    const window = forwardWindow('bid', args.first, args.after);
+    const query = toBidsRequest(args.filter);
     const page = await fetchOffsetWindow(window, (PageNr, PageSize) => ctx.bondora.listBids({ ...query, PageNr, PageSize }));
     ctx.bondoraLoaders.primeBids(page.items);
     return offsetConnection('bid', window, page, toBid);
