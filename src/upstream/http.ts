@@ -38,6 +38,8 @@ export interface HttpClientOptions {
   headers?: Readonly<Record<string, string>>;
   /** Reads an error body of this API (each has its own shapes). */
   describeError: (body: unknown) => UpstreamErrorBody | undefined;
+  /** For APIs that can report failure inside a 2xx: the HTTP status that failure stands for, else undefined. */
+  failureInBody?: (body: unknown) => number | undefined;
   /** How often a GET answered with 429 is tried again after its Retry-After. */
   maxRateLimitRetries?: number;
   /** A 429 asking to wait longer than this fails at once with RATE_LIMITED instead of waiting. */
@@ -62,8 +64,10 @@ export class HttpClient {
     const retriable = req.method === 'GET';
     for (let attempt = 0; ; attempt++) {
       const response = await this.attempt(req);
-      if (response.status >= 200 && response.status < 300) return response;
-      const error = this.errorOf(response, req);
+      const ok = response.status >= 200 && response.status < 300;
+      const failure = ok ? this.options.failureInBody?.(response.body) : undefined;
+      if (ok && failure === undefined) return response;
+      const error = this.errorOf(response, req, failure ?? response.status);
       const wait = error.retryAfterSeconds;
       if (
         error.kind === 'RATE_LIMITED' &&
@@ -117,7 +121,7 @@ export class HttpClient {
     }
   }
 
-  private errorOf(response: HttpResponse, req: HttpRequest): UpstreamError {
+  private errorOf(response: HttpResponse, req: HttpRequest, status: number): UpstreamError {
     const described = this.options.describeError(response.body) ?? {};
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), described.details);
     // An upstream may echo what it was sent; the credentials we sent must not travel on in its words.
@@ -125,8 +129,8 @@ export class HttpClient {
     const scrub = (text: string | undefined) => (text === undefined ? undefined : redact(text, sent));
     return UpstreamError.fromStatus(
       this.upstream,
-      response.status,
-      scrub(described.message) ?? `${label(this.upstream)} answered with HTTP ${response.status}`,
+      status,
+      scrub(described.message) ?? `${label(this.upstream)} answered with HTTP ${status}`,
       { code: described.code, details: scrub(described.details), retryAfterSeconds: retryAfter },
     );
   }

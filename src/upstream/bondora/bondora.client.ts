@@ -30,7 +30,16 @@ export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     describeError: describeBondoraError,
+    failureInBody: bondoraFailureStatus,
   });
+}
+
+/** Bondora can report a failure inside a 2xx: the envelope, not the status, is the verdict. */
+export function bondoraFailureStatus(body: unknown): number | undefined {
+  const envelope = body as BondoraEnvelope<unknown> | undefined;
+  if (!envelope || typeof envelope !== 'object' || envelope.Success !== false) return undefined;
+  const code = describeBondoraError(envelope)?.code;
+  return typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
 }
 
 /** Errors[0] of the envelope carries the upstream's code (the HTTP status), message and details. */
@@ -113,15 +122,6 @@ export class BondoraClient {
     const envelope = response.body as BondoraEnvelope<unknown> | undefined;
     if (!envelope || typeof envelope !== 'object' || typeof envelope.Success !== 'boolean') {
       throw this.shapeError('an API envelope');
-    }
-    // Bondora can report a failure inside a 2xx: the envelope, not the status, is the verdict.
-    if (!envelope.Success) {
-      const described = describeBondoraError(envelope) ?? {};
-      const status = typeof described.code === 'number' && described.code >= 400 ? described.code : 500;
-      throw UpstreamError.fromStatus('bondora', status, described.message ?? 'Bondora reported a failure', {
-        code: described.code,
-        details: described.details,
-      });
     }
     return envelope;
   }
