@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GatewayContext } from '../graphql/context.js';
 import { createErrorFormatter } from '../graphql/error.mapper.js';
-import { gatewaySchema } from '../graphql/schema.js';
+import { subgraphSchema } from './subgraph.schema.js';
 import { createBondHttp } from '../upstream/bond/bond.client.js';
 import { createBondoraHttp } from '../upstream/bondora/bondora.client.js';
 import { createContextFactory } from './context.factory.js';
@@ -40,7 +40,7 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   const httpServer = http.createServer(app);
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema: await gatewaySchema(),
+    schema: await subgraphSchema(),
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (gateway, then simulators, then exit 0); Apollo's handler would re-raise the signal.

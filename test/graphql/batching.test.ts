@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator.js';
+import { AuctionByIdDocument, BidsWithAuctionsDocument } from '../operations/operations.generated.js';
 import { startHarness, type Harness } from '../support/gateway.harness.js';
 
 let h: Harness;
@@ -13,9 +14,7 @@ const count = (route: string) => h.bondora.router.calls(route).length;
 
 describe('Bondora batching', () => {
   it('bids(first: 30) with each auction costs one bids call, one auctions call and one call per distinct closed auction', async () => {
-    const res = await h.gql<{ bids: { edges: Array<{ node: { id: string; auctionId: string; auction: { id: string; rating: string } | null } }> } }>(
-      '{ bids(first: 30) { edges { node { id auctionId auction { id rating } } } } }',
-    );
+    const res = await h.gql(BidsWithAuctionsDocument, { first: 30 });
     expect(res.errors).toBeUndefined();
     const nodes = res.data!.bids.edges.map((e) => e.node);
     expect(nodes).toHaveLength(30);
@@ -64,13 +63,11 @@ describe('Bondora batching', () => {
 
   it('one auction by id is a single detail call, and its detail fields need no second call', async () => {
     const active = h.bondora.activeAuctions[5]!;
-    const res = await h.gql<{ auction: { id: string; loanNumber: number; liabilities: unknown[] } }>(
-      `query ($id: ID!) { auction(id: $id) { id loanNumber rating interest liabilities { creditor } borrowerHistory { issuedLoans } } }`,
-      { id: active.AuctionId },
-    );
+    const res = await h.gql(AuctionByIdDocument, { id: active.AuctionId });
     expect(res.errors).toBeUndefined();
-    expect(res.data!.auction.id).toBe(active.AuctionId);
-    expect(res.data!.auction.loanNumber).toBe(active.LoanNumber);
+    expect(res.data!.auction?.id).toBe(active.AuctionId);
+    expect(res.data!.auction?.loanNumber).toBe(active.LoanNumber);
+    expect(res.data!.auction?.liabilities).toHaveLength(active.Liabilities?.length ?? 0);
     expect(count('auction.get')).toBe(1);
     expect(count('auctions.list')).toBe(0);
   });

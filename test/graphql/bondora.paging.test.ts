@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator.js';
+import { print } from 'graphql';
+import { AuctionsPageDocument, BidsPageDocument } from '../operations/operations.generated.js';
 import { startHarness, type Harness } from '../support/gateway.harness.js';
 
 let h: Harness;
@@ -15,12 +17,8 @@ interface Conn {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
 }
 
-const AUCTIONS = `query ($first: Int, $after: String, $filter: AuctionFilter) {
-  auctions(first: $first, after: $after, filter: $filter) { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } }
-}`;
-const BIDS = `query ($first: Int, $after: String, $filter: BidFilter) {
-  bids(first: $first, after: $after, filter: $filter) { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } }
-}`;
+const AUCTIONS = print(AuctionsPageDocument);
+const BIDS = print(BidsPageDocument);
 
 async function walk(query: string, field: 'auctions' | 'bids', first: number, filter?: unknown) {
   const seen: string[] = [];

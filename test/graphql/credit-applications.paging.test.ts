@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CreditApplicationsPageDocument,
+  type CreditApplicationsPageQuery,
+  type CreditApplicationsPageQueryVariables,
+} from '../operations/operations.generated.js';
 import { startHarness, type Harness } from '../support/gateway.harness.js';
 
 let h: Harness;
@@ -8,22 +13,11 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 beforeEach(() => h.resetTraffic());
 
-interface Page {
-  creditApplications: {
-    edges: Array<{ cursor: string; node: { id: string } }>;
-    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  };
-}
+type Page = CreditApplicationsPageQuery['creditApplications'];
+const QUERY = CreditApplicationsPageDocument;
 
-const QUERY = `query ($first: Int, $after: String, $last: Int, $before: String, $customerId: ID) {
-  creditApplications(first: $first, after: $after, last: $last, before: $before, customerId: $customerId) {
-    edges { cursor node { id } }
-    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-  }
-}`;
-
-async function page(variables: Record<string, unknown>): Promise<Page['creditApplications']> {
-  const res = await h.gql<Page>(QUERY, variables);
+async function page(variables: CreditApplicationsPageQueryVariables): Promise<Page> {
+  const res = await h.gql(QUERY, variables);
   expect(res.errors).toBeUndefined();
   return res.data!.creditApplications;
 }
@@ -108,7 +102,7 @@ describe('creditApplications windows larger than a Bond page', () => {
   it('a page that ends exactly at the last application says there is no next page', async () => {
     const all = expectedIds();
     let after: string | null = null;
-    let p: Page['creditApplications'] | undefined;
+    let p: Page | undefined;
     let seen = 0;
     while (seen < all.length) {
       p = await page({ first: Math.min(100, all.length - seen), after });
@@ -137,7 +131,7 @@ describe('creditApplications argument errors are BAD_USER_INPUT with no upstream
     ['customerId not a UUID', { first: 5, customerId: 'bob' }],
   ])('%s', async (_name, variables) => {
     h.resetTraffic();
-    const res = await h.gql(QUERY, variables);
+    const res = await h.gql(QUERY, variables as CreditApplicationsPageQueryVariables);
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0]?.message).toMatch(/first|last|after|before|cursor|customerId/);
     expect(h.bond.router.calls()).toHaveLength(0);

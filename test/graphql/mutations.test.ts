@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator.js';
+import {
+  CancelBidDocument,
+  CreateCreditApplicationDocument,
+  CreditApplicationByIdDocument,
+  PlaceBidsDocument,
+  SubmitCreditApplicationDocument,
+  UpdateCreditApplicantDocument,
+  type UpdateCreditApplicantMutationVariables,
+} from '../operations/operations.generated.js';
 import { startHarness, type Harness } from '../support/gateway.harness.js';
 
 let h: Harness;
@@ -9,12 +18,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 beforeEach(() => h.resetTraffic());
 
-const UPDATE = `mutation ($input: UpdateCreditApplicantInput!) {
-  updateCreditApplicant(input: $input) {
-    id status updatedAt
-    applicant { employmentStatus totalAnnualIncome monthlyHousingPayment }
-  }
-}`;
+const UPDATE = UpdateCreditApplicantDocument;
 
 function editableApplication() {
   const app = h.bond.applications.find((a) => a.application_status === 'created');
@@ -25,7 +29,7 @@ function editableApplication() {
 describe('updateCreditApplicant', () => {
   it('updates and returns the application; income above 2^31 round-trips exactly', async () => {
     const app = editableApplication();
-    const res = await h.gql<{ updateCreditApplicant: { id: string; updatedAt: string; applicant: Record<string, unknown> } }>(UPDATE, {
+    const res = await h.gql(UPDATE, {
       input: { applicationId: app.application_id, employmentStatus: 'SELF_EMPLOYED', totalAnnualIncome: 3000000000, monthlyHousingPayment: 136000 },
     });
     expect(res.errors).toBeUndefined();
@@ -38,7 +42,7 @@ describe('updateCreditApplicant', () => {
     const stored = h.bond.application(app.application_id)!;
     expect(stored.applicant.total_annual_income).toBe(3000000000);
     expect(stored.applicant.employment_status).toBe('self_employed');
-    expect(new Date(res.data!.updateCreditApplicant.updatedAt).getTime()).toBeGreaterThan(new Date(app.date_updated).getTime());
+    expect(new Date(res.data!.updateCreditApplicant.updatedAt!).getTime()).toBeGreaterThan(new Date(app.date_updated).getTime());
     expect(h.bond.router.calls('application.update')).toHaveLength(1);
     const body = JSON.parse(h.bond.router.calls('application.update')[0]!.body) as unknown;
     expect(body).toEqual({ applicant: { employment_status: 'self_employed', total_annual_income: 3000000000, monthly_housing_payment: 136000 } });
@@ -54,11 +58,8 @@ describe('updateCreditApplicant', () => {
       { id: app.application_id },
     );
     expect(res.errors).toBeUndefined();
-    const check = await h.gql<{ creditApplication: { applicant: { monthlyHousingPayment: number } } }>(
-      'query ($id: ID!) { creditApplication(id: $id) { applicant { monthlyHousingPayment } } }',
-      { id: app.application_id },
-    );
-    expect(check.data!.creditApplication.applicant.monthlyHousingPayment).toBe(4343);
+    const check = await h.gql(CreditApplicationByIdDocument, { id: app.application_id });
+    expect(check.data!.creditApplication?.applicant.monthlyHousingPayment).toBe(4343);
   });
 
   it.each([
@@ -73,7 +74,7 @@ describe('updateCreditApplicant', () => {
   ])('rejects %s with BAD_USER_INPUT before any upstream call and changes nothing', async (_name, fields) => {
     const app = editableApplication();
     const before = JSON.stringify(h.bond.application(app.application_id));
-    const res = await h.gql(UPDATE, { input: { applicationId: app.application_id, ...fields } });
+    const res = await h.gql(UPDATE, { input: { applicationId: app.application_id, ...fields } } as UpdateCreditApplicantMutationVariables);
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0]?.message.length).toBeGreaterThan(10);
     expect(h.bond.router.calls()).toHaveLength(0);
@@ -99,25 +100,21 @@ describe('updateCreditApplicant', () => {
 describe('createCreditApplication and submitCreditApplication', () => {
   it('creates with an Idempotency-Key, then submits and the status moves on', async () => {
     const customerId = h.bond.customerIds.at(-1)!;
-    const created = await h.gql<{ createCreditApplication: { id: string; status: string; applicant: { customerId: string; totalAnnualIncome: number } } }>(
-      `mutation ($input: CreateCreditApplicationInput!) { createCreditApplication(input: $input) { id status applicant { customerId totalAnnualIncome } } }`,
-      { input: { programId: h.bond.programId, customerId, employmentStatus: 'EMPLOYED', totalAnnualIncome: 5000050 } },
-    );
+    const created = await h.gql(CreateCreditApplicationDocument, {
+      input: { programId: h.bond.programId, customerId, employmentStatus: 'EMPLOYED', totalAnnualIncome: 5000050 },
+    });
     expect(created.errors).toBeUndefined();
     expect(created.data!.createCreditApplication).toMatchObject({ status: 'CREATED', applicant: { customerId, totalAnnualIncome: 5000050 } });
     const create = h.bond.router.calls('application.create')[0]!;
     expect(create.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
 
     const id = created.data!.createCreditApplication.id;
-    const submitted = await h.gql<{ submitCreditApplication: { id: string; status: string } }>(
-      'mutation ($id: ID!) { submitCreditApplication(id: $id) { id status } }',
-      { id },
-    );
+    const submitted = await h.gql(SubmitCreditApplicationDocument, { id });
     expect(submitted.errors).toBeUndefined();
     expect(submitted.data!.submitCreditApplication.status).toBe('KYC_STARTED');
     expect(h.bond.router.calls('application.submit')[0]!.headers['idempotency-key']).toBeDefined();
 
-    const again = await h.gql('mutation ($id: ID!) { submitCreditApplication(id: $id) { id } }', { id });
+    const again = await h.gql(SubmitCreditApplicationDocument, { id });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: 'bond' });
   });
 
@@ -131,10 +128,9 @@ describe('createCreditApplication and submitCreditApplication', () => {
 describe('placeBids and cancelBid', () => {
   it('places bids, reads them back in the same operation, and cancels one', async () => {
     const auctions = h.bondora.activeAuctions.slice(10, 12);
-    const res = await h.gql<{ placeBids: { bids: Array<{ id: string; auctionId: string; amount: string; bid: { status: string } | null }> } }>(
-      `mutation ($input: PlaceBidsInput!) { placeBids(input: $input) { bids { id auctionId amount bid { status requestedAmount } auction { id } } } }`,
-      { input: { bids: auctions.map((a) => ({ auctionId: a.AuctionId, amount: '12.50', minAmount: '5' })) } },
-    );
+    const res = await h.gql(PlaceBidsDocument, {
+      input: { bids: auctions.map((a) => ({ auctionId: a.AuctionId, amount: '12.50', minAmount: '5' })) },
+    });
     expect(res.errors).toBeUndefined();
     const placed = res.data!.placeBids.bids;
     expect(placed.map((b) => b.auctionId)).toEqual(auctions.map((a) => a.AuctionId));
@@ -142,14 +138,11 @@ describe('placeBids and cancelBid', () => {
     expect(placed[0]!.bid?.status).toMatch(/PENDING|OPEN/);
     expect(h.bondora.router.calls('bid.place')).toHaveLength(1);
 
-    const cancel = await h.gql<{ cancelBid: { bidId: string; accepted: boolean; bid: { status: string } } }>(
-      'mutation ($id: ID!) { cancelBid(id: $id) { bidId accepted bid { status } } }',
-      { id: placed[0]!.id },
-    );
+    const cancel = await h.gql(CancelBidDocument, { id: placed[0]!.id });
     expect(cancel.errors).toBeUndefined();
     expect(cancel.data!.cancelBid).toEqual({ bidId: placed[0]!.id, accepted: true, bid: { status: 'CANCELLED' } });
 
-    const twice = await h.gql('mutation ($id: ID!) { cancelBid(id: $id) { bidId } }', { id: placed[0]!.id });
+    const twice = await h.gql(CancelBidDocument, { id: placed[0]!.id });
     expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: 'bondora' });
   });
 
@@ -162,7 +155,7 @@ describe('placeBids and cancelBid', () => {
     ['101 bids', { bids: Array.from({ length: 101 }, () => ({ auctionId: '00000000-0000-4000-8000-000000000000', amount: '10' })) }],
   ])('rejects %s before any call', async (_name, input) => {
     const before = h.bondora.bidsOf(BondoraSimulator.DEMO_TOKEN).length;
-    const res = await h.gql('mutation ($input: PlaceBidsInput!) { placeBids(input: $input) { bids { id } } }', { input });
+    const res = await h.gql(PlaceBidsDocument, { input });
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(h.bondora.router.calls()).toHaveLength(0);
     expect(h.bondora.bidsOf(BondoraSimulator.DEMO_TOKEN)).toHaveLength(before);

@@ -2,19 +2,32 @@ import { readFile } from 'node:fs/promises';
 import type { GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { gatewaySchema } from '../../src/graphql/schema.js';
-import { printGatewaySchema, SCHEMA_FILE, schemaDrift } from '../../src/server/schema.print.js';
+import { SCHEMA_ARTIFACTS, schemaDrift } from '../../src/server/schema.print.js';
 
-describe('schema/schema.graphql', () => {
-  it('matches the schema the code builds (run `npm run schema` after changing types)', async () => {
-    const committed = await readFile(SCHEMA_FILE, 'utf8');
-    expect(schemaDrift(committed, await printGatewaySchema())).toBeUndefined();
-  });
+describe('committed schema artifacts', () => {
+  it.each(SCHEMA_ARTIFACTS.map((a) => [a.file.split('/').slice(-2).join('/'), a] as const))(
+    '%s matches what the code prints (run `npm run schema` after changing types)',
+    async (_name, artifact) => {
+      const committed = await readFile(artifact.file, 'utf8');
+      expect(schemaDrift(committed, await artifact.print())).toBeUndefined();
+    },
+  );
 
-  it('the drift check notices a changed copy', async () => {
-    const current = await printGatewaySchema();
-    const edited = current.replace('  rating: String', '  rating: Int');
-    expect(edited).not.toBe(current);
-    expect(schemaDrift(edited, current)).toMatch(/first difference at line \d+/);
+  it.each(SCHEMA_ARTIFACTS.map((a) => [a.file.split('/').slice(-2).join('/'), a] as const))(
+    'the drift check fails on a modified copy of %s',
+    async (_name, artifact) => {
+      const current = await artifact.print();
+      const edited = current.replace(/\n  rating: String/, '\n  rating: Int');
+      expect(edited).not.toBe(current);
+      expect(schemaDrift(edited, current)).toMatch(/first difference at line \d+:\n +committed: +rating: Int\n +code: +rating: String/);
+    },
+  );
+
+  it('the subgraph SDL links Federation 2 and keys the three entities by id', async () => {
+    const sdl = await SCHEMA_ARTIFACTS[1]!.print();
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])');
+    for (const type of ['Auction', 'Bid', 'CreditApplication']) expect(sdl).toMatch(new RegExp(`type ${type}\\s+@key\\(fields: "id"\\)`));
+    expect(sdl).not.toContain('_service');
   });
 
   it('declares the public contract', async () => {

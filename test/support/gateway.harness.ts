@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { startGateway, type Gateway, type UpstreamSettings } from '../../src/server/gateway.server.js';
 import { memoryLogger } from '../../src/server/logger.js';
 import { BondSimulator } from '../../src/simulators/bond/bond.simulator.js';
@@ -17,7 +19,12 @@ export interface Harness {
   gateway: Gateway;
   settings: UpstreamSettings;
   logger: ReturnType<typeof memoryLogger>;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Sends an operation: a typed document (test/operations) checks its variables and result type at compile time. */
+  gql<T = Record<string, unknown>, V = Record<string, unknown>>(
+    query: string | TypedDocumentNode<T, V>,
+    variables?: V,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** Clears both request logs and all faults. */
   resetTraffic(): void;
   close(): Promise<void>;
@@ -51,7 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const response = await fetch(`${gateway.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
       });
       const text = await response.text();
       const body = JSON.parse(text) as { data?: never; errors?: never };

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../pagination/connection.type.js';
 import { CentsScalar, DateScalar, DateTimeScalar } from '../scalar.type.js';
 
@@ -88,6 +88,7 @@ export class Applicant {
   currency!: string | null;
 }
 
+@Directive('@key(fields: "id")')
 @ObjectType({ description: 'A Bond credit application of a card program.' })
 export class CreditApplication {
   @Field(() => ID, { description: 'Bond application_id.' })

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { connectionType } from '../pagination/connection.type.js';
 import { DateScalar, DateTimeScalar, DecimalScalar } from '../scalar.type.js';
 
@@ -75,6 +75,7 @@ export interface AuctionDetail {
   borrowerHistory: BorrowerHistory | null;
 }
 
+@Directive('@key(fields: "id")')
 @ObjectType({ description: 'A Bondora loan auction. Fields are nullable where the upstream may omit them.' })
 export class Auction {
   @Field(() => ID, { description: 'Bondora AuctionId.' })

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../pagination/connection.type.js';
 import { DateTimeScalar, DecimalScalar } from '../scalar.type.js';
 
@@ -42,6 +42,7 @@ export enum BidFailureReason {
 }
 registerEnumType(BidFailureReason, { name: 'BidFailureReason', description: 'Why a bid failed (Bondora FailureReason 0..14).' });
 
+@Directive('@key(fields: "id")')
 @ObjectType({ description: "One of the investor's bids." })
 export class Bid {
   @Field(() => ID, { description: 'Bondora bid Id.' })
