@@ -1,10 +1,32 @@
 // The only reader of process.env: everything else receives this frozen, validated Config.
+import { BOND_RATE_LIMITS } from './upstream/bond/bond.limits.js';
+import { BONDORA_RATE_LIMITS } from './upstream/bondora/bondora.limits.js';
+import type { RateLimit, RateLimitTable } from './upstream/rate.scheduler.js';
 
 export interface BondoraConfig {
   /** Origin such as https://api.bondora.com; undefined starts the embedded simulator. */
   readonly url: string | undefined;
   /** Server-side bearer token; a caller's x-bondora-token header replaces it per request. */
   readonly accessToken: string | undefined;
+  /** Client-side budgets per (credential, endpoint) (BONDORA_RATE_LIMITS); false when "off". */
+  readonly rateLimits: RateLimitTable | false;
+  /** How long the active-auctions and bids lists are kept per credential (BONDORA_LIST_CACHE_TTL_MS). */
+  readonly listCacheTtlMs: number;
+  readonly oauth: BondoraOAuthConfig;
+}
+
+export interface BondoraOAuthConfig {
+  /** BONDORA_CLIENT_ID / BONDORA_CLIENT_SECRET: the registered application (the simulator's demo one when simulated). */
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+  /** BONDORA_REDIRECT_URI: the registered callback; defaults to this gateway's /auth/bondora/callback. */
+  readonly redirectUri: string | undefined;
+  /** BONDORA_REFRESH_TOKEN: a refresh token from an earlier login, so the gateway can get access tokens itself. */
+  readonly refreshToken: string | undefined;
+  /** BONDORA_AUTHORIZE_URL: Bondora's authorize page; defaults to app.bondora.com's (the simulator's when simulated). */
+  readonly authorizeUrl: string | undefined;
+  /** BONDORA_OAUTH_SCOPES: space-separated scopes asked for at login. */
+  readonly scopes: string;
 }
 
 export interface BondConfig {
@@ -12,6 +34,8 @@ export interface BondConfig {
   readonly url: string | undefined;
   readonly identity: string | undefined;
   readonly apiKey: string | undefined;
+  /** One budget for all calls of the key (BOND_RATE_LIMIT); false when "off". */
+  readonly rateLimits: RateLimitTable | false;
 }
 
 export interface Config {
@@ -20,9 +44,15 @@ export interface Config {
   readonly bondora: BondoraConfig;
   readonly bond: BondConfig;
   readonly upstreamTimeoutMs: number;
+  /** How long one operation may wait for rate-limit slots before failing with RATE_LIMITED (RATE_LIMIT_WAIT_MS). */
+  readonly rateLimitWaitMs: number;
   /** Ports of `npm run simulators` (the embedded simulators of `npm start` take free ports). */
   readonly simulatorPorts: { readonly bondora: number; readonly bond: number };
   readonly production: boolean;
+  /** GraphiQL for browsers on GET /graphql (GRAPHIQL); on unless production. */
+  readonly graphiql: boolean;
+  /** Schema introspection (INTROSPECTION); on unless production. */
+  readonly introspection: boolean;
 }
 
 export class ConfigError extends Error {
@@ -36,6 +66,8 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 10_000;
+export const DEFAULT_LIST_CACHE_TTL_MS = 2_000;
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const read = (name: string): string | undefined => {
@@ -49,22 +81,33 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     url: bondUrl,
     identity: read('BOND_IDENTITY'),
     apiKey: read('BOND_API_KEY'),
+    rateLimits: bondRateLimit(read),
   };
   // Bond keys come only from configuration, so a real Bond without them could never work.
   if (bondUrl && !bond.identity) throw new ConfigError('BOND_IDENTITY', 'is required when BOND_API_URL is set');
   if (bondUrl && !bond.apiKey) throw new ConfigError('BOND_API_KEY', 'is required when BOND_API_URL is set');
 
+  const production = read('NODE_ENV') === 'production';
   return deepFreeze({
     port: integer(read, 'PORT', 4000, 0, 65535),
     host: read('HOST') ?? '127.0.0.1',
-    bondora: { url: bondoraUrl, accessToken: read('BONDORA_ACCESS_TOKEN') },
+    bondora: {
+      url: bondoraUrl,
+      accessToken: read('BONDORA_ACCESS_TOKEN'),
+      rateLimits: bondoraRateLimits(read),
+      listCacheTtlMs: integer(read, 'BONDORA_LIST_CACHE_TTL_MS', DEFAULT_LIST_CACHE_TTL_MS, 0, 3_600_000),
+      oauth: bondoraOAuth(read),
+    },
     bond,
     upstreamTimeoutMs: integer(read, 'UPSTREAM_TIMEOUT_MS', DEFAULT_UPSTREAM_TIMEOUT_MS, 1, 600_000),
+    rateLimitWaitMs: integer(read, 'RATE_LIMIT_WAIT_MS', DEFAULT_RATE_LIMIT_WAIT_MS, 0, 600_000),
     simulatorPorts: {
       bondora: integer(read, 'BONDORA_SIMULATOR_PORT', 4001, 0, 65535),
       bond: integer(read, 'BOND_SIMULATOR_PORT', 4002, 0, 65535),
     },
-    production: read('NODE_ENV') === 'production',
+    production,
+    graphiql: flag(read, 'GRAPHIQL', !production),
+    introspection: flag(read, 'INTROSPECTION', !production),
   });
 }
 
@@ -77,6 +120,67 @@ function integer(read: Reader, name: string, fallback: number, min: number, max:
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+export const DEFAULT_BONDORA_SCOPES = 'BidsRead BidsEdit';
+
+function bondoraOAuth(read: Reader): BondoraOAuthConfig {
+  const oauth: BondoraOAuthConfig = {
+    clientId: read('BONDORA_CLIENT_ID'),
+    clientSecret: read('BONDORA_CLIENT_SECRET'),
+    redirectUri: url(read, 'BONDORA_REDIRECT_URI'),
+    refreshToken: read('BONDORA_REFRESH_TOKEN'),
+    authorizeUrl: url(read, 'BONDORA_AUTHORIZE_URL'),
+    scopes: read('BONDORA_OAUTH_SCOPES') ?? DEFAULT_BONDORA_SCOPES,
+  };
+  if (oauth.clientId && !oauth.clientSecret) throw new ConfigError('BONDORA_CLIENT_SECRET', 'is required with BONDORA_CLIENT_ID');
+  if (oauth.clientSecret && !oauth.clientId) throw new ConfigError('BONDORA_CLIENT_ID', 'is required with BONDORA_CLIENT_SECRET');
+  if (oauth.refreshToken && !oauth.clientId) {
+    throw new ConfigError('BONDORA_CLIENT_ID', 'and BONDORA_CLIENT_SECRET are required with BONDORA_REFRESH_TOKEN');
+  }
+  if (!/^[A-Za-z]+([ ,][A-Za-z]+)*$/.test(oauth.scopes)) {
+    throw new ConfigError('BONDORA_OAUTH_SCOPES', `takes space-separated scope names such as "${DEFAULT_BONDORA_SCOPES}"`);
+  }
+  return oauth;
+}
+
+const PERIOD_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "5/1h" -> 5 per hour; the period's number may be omitted ("1/s"). */
+function rate(name: string, text: string, scope: RateLimit['scope']): RateLimit {
+  const m = /^(\d+)\s*\/\s*(\d*)\s*([smhd])$/i.exec(text.trim());
+  if (!m || Number(m[1]) < 1) throw new ConfigError(name, `takes limits like "1/1s" or "5/1h", got "${text}"`);
+  return { limit: Number(m[1]), periodMs: Number(m[2] || '1') * PERIOD_MS[m[3]!.toLowerCase()]!, scope };
+}
+
+/** "off", or overrides of the documented table: "default=1/1s,account.balance=12/1h". */
+function bondoraRateLimits(read: Reader): RateLimitTable | false {
+  const raw = read('BONDORA_RATE_LIMITS');
+  if (raw === undefined) return BONDORA_RATE_LIMITS;
+  if (/^off$/i.test(raw)) return false;
+  let table: RateLimitTable = { ...BONDORA_RATE_LIMITS, endpoints: { ...BONDORA_RATE_LIMITS.endpoints } };
+  for (const entry of raw.split(',')) {
+    const [endpoint, value] = entry.split('=').map((part) => part.trim());
+    if (!endpoint || !value) throw new ConfigError('BONDORA_RATE_LIMITS', `takes entries like "auctions.list=1/1s", got "${entry}"`);
+    const limit = rate('BONDORA_RATE_LIMITS', value, 'endpoint');
+    table = endpoint === 'default' ? { ...table, default: limit } : { ...table, endpoints: { ...table.endpoints, [endpoint]: limit } };
+  }
+  return table;
+}
+
+function bondRateLimit(read: Reader): RateLimitTable | false {
+  const raw = read('BOND_RATE_LIMIT');
+  if (raw === undefined) return BOND_RATE_LIMITS;
+  if (/^off$/i.test(raw)) return false;
+  return { default: rate('BOND_RATE_LIMIT', raw, 'credential') };
+}
+
+function flag(read: Reader, name: string, fallback: boolean): boolean {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  if (/^true$/i.test(raw)) return true;
+  if (/^false$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
 function url(read: Reader, name: string): string | undefined {

@@ -20,13 +20,14 @@ async function main(): Promise<void> {
   const logger = jsonLogger();
   const upstreams = await startUpstreams(config, config.host);
   const gateway = await startGateway(
-    { upstreams: upstreams.settings, logger, introspection: !config.production },
+    { upstreams: upstreams.settings, logger, introspection: config.introspection, graphiql: config.graphiql },
     config.port,
     config.host,
   );
 
   const lines = [
     `GraphQL gateway   ${gateway.url}/graphql`,
+    ...(config.graphiql ? [`GraphiQL          ${gateway.url}/graphql (open in a browser)`] : []),
     `Health            ${gateway.url}/healthz`,
     `Bondora upstream  ${upstreams.simulated.bondora ? `${upstreams.simulated.bondora} (embedded simulator)` : upstreams.settings.bondora.url}`,
     `Bond upstream     ${upstreams.simulated.bond ? `${upstreams.simulated.bond} (embedded simulator)` : upstreams.settings.bond.url}`,

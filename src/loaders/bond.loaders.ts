@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { BondClient } from '../upstream/bond/bond.client.js';
 import type { BondApplicationDto } from '../upstream/bond/bond.dto.js';
 import { mapSettledLimit } from './concurrency.js';
-import { lowerCaseKey, nullIfNotFound } from './not-found.js';
+import { BATCHING, idLoaderOptions, type LoaderSettings } from './loader.options.js';
+import { nullIfNotFound } from './not-found.js';
 
 /** Bond has no bulk get: distinct ids are fetched one by one, this many at a time. */
 export const APPLICATION_CONCURRENCY = 8;
@@ -10,10 +11,10 @@ export const APPLICATION_CONCURRENCY = 8;
 export class BondLoaders {
   readonly application: DataLoader<string, BondApplicationDto | null>;
 
-  constructor(client: BondClient) {
+  constructor(client: BondClient, settings: LoaderSettings = BATCHING) {
     this.application = new DataLoader(
       (ids) => mapSettledLimit(ids, APPLICATION_CONCURRENCY, (id) => nullIfNotFound(client.getApplication(id))),
-      { cacheKeyFn: lowerCaseKey },
+      idLoaderOptions(settings),
     );
   }
 

@@ -7,7 +7,8 @@ import {
   type BidSummaryDto,
 } from '../upstream/bondora/bondora.dto.js';
 import { Memo, mapSettledLimit } from './concurrency.js';
-import { lowerCaseKey, nullIfNotFound } from './not-found.js';
+import { BATCHING, idLoaderOptions, type LoaderSettings } from './loader.options.js';
+import { nullIfNotFound } from './not-found.js';
 
 /** Per-id Bondora calls in flight at once for one request; Bondora throttles per endpoint anyway. */
 const DETAIL_CONCURRENCY = 4;
@@ -30,16 +31,20 @@ export class BondoraLoaders {
   private readonly activeAuctions: Memo<Map<string, AuctionDto>>;
   private readonly allBids: Memo<BidSummaryDto[]>;
 
-  constructor(client: BondoraClient) {
+  constructor(client: BondoraClient, settings: LoaderSettings = BATCHING) {
+    const options = idLoaderOptions(settings);
     this.activeAuctions = new Memo(async () => {
       const page = await client.listAuctions({ PageSize: BONDORA_MAX_PAGE_SIZE.auctions, PageNr: 1 });
       return new Map(page.items.map((a) => [a.AuctionId.toLowerCase(), a]));
-    });
-    this.allBids = new Memo(async () => (await client.listBids({ PageSize: BONDORA_MAX_PAGE_SIZE.bids, PageNr: 1 })).items);
+    }, settings.batching);
+    this.allBids = new Memo(
+      async () => (await client.listBids({ PageSize: BONDORA_MAX_PAGE_SIZE.bids, PageNr: 1 })).items,
+      settings.batching,
+    );
 
     this.auctionDetail = new DataLoader(
       (ids) => mapSettledLimit(ids, DETAIL_CONCURRENCY, (id) => nullIfNotFound(client.getAuction(id))),
-      { cacheKeyFn: lowerCaseKey },
+      options,
     );
 
     this.auction = new DataLoader(
@@ -53,7 +58,7 @@ export class BondoraLoaders {
         const loaded = missing.length > 0 ? await this.auctionDetail.loadMany(missing) : [];
         return ids.map((id) => active.get(id.toLowerCase()) ?? loaded[details.get(id)!] ?? null);
       },
-      { cacheKeyFn: lowerCaseKey },
+      options,
     );
 
     this.bid = new DataLoader(
@@ -66,7 +71,7 @@ export class BondoraLoaders {
         missing.forEach((id, i) => fetched.set(id, results[i]!));
         return ids.map((id) => mine.get(id.toLowerCase()) ?? fetched.get(id) ?? null);
       },
-      { cacheKeyFn: lowerCaseKey },
+      options,
     );
 
     this.bidsByAuction = new DataLoader(
@@ -80,7 +85,7 @@ export class BondoraLoaders {
         }
         return auctionIds.map((id) => byAuction.get(id.toLowerCase()) ?? []);
       },
-      { cacheKeyFn: lowerCaseKey },
+      options,
     );
   }
 

@@ -23,9 +23,14 @@ export async function mapSettledLimit<T, R>(items: readonly T[], limit: number, 
 export class Memo<T> {
   private promise: Promise<T> | undefined;
 
-  constructor(private readonly fn: () => Promise<T>) {}
+  /** `shared: false` runs fn on every get (the naive-resolver mode of the benchmark). */
+  constructor(
+    private readonly fn: () => Promise<T>,
+    private readonly shared = true,
+  ) {}
 
   get(): Promise<T> {
+    if (!this.shared) return this.fn();
     if (!this.promise) {
       this.promise = this.fn();
       this.promise.catch(() => (this.promise = undefined));

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger.js';
 
 // Errors raised before GraphQL sees the request (unparsable or oversized bodies) still answer in
@@ -24,5 +24,17 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
       logger.error('unhandled HTTP error', { message: error.message, stack: error.stack });
     }
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}
+
+/** A batched request (a JSON array of operations) may hold at most `max` operations. */
+export function batchLimit(max: number): RequestHandler {
+  return (req, res, next) => {
+    if (!Array.isArray(req.body) || (req.body.length > 0 && req.body.length <= max)) return next();
+    const message =
+      req.body.length === 0
+        ? 'A batched request must hold at least one operation'
+        : `A batched request may hold at most ${max} operations; this one holds ${req.body.length}`;
+    res.status(400).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT', limit: 'batch', max, actual: req.body.length } }] });
   };
 }

@@ -1,4 +1,5 @@
-import type { Config } from '../config.js';
+import type { BondoraOAuthConfig, Config } from '../config.js';
+import type { BondoraOAuthSettings } from './bondora.oauth.routes.js';
 import { BondSimulator } from '../simulators/bond/bond.simulator.js';
 import { BondoraSimulator } from '../simulators/bondora/bondora.simulator.js';
 import type { UpstreamSettings } from './gateway.server.js';
@@ -16,32 +17,57 @@ export async function startUpstreams(config: Config, host = '127.0.0.1'): Promis
   const simulated: StartedUpstreams['simulated'] = {};
 
   let bondora = { url: config.bondora.url, accessToken: config.bondora.accessToken };
+  const bondoraSettings = { rateLimits: config.bondora.rateLimits, listCacheTtlMs: config.bondora.listCacheTtlMs };
+  let oauth = bondoraOAuthSettings(config.bondora.oauth, 'https://app.bondora.com/oauth/authorize');
   if (!bondora.url) {
     const sim = new BondoraSimulator({ rateLimits: true });
     const url = await sim.start(0, host);
     stops.push(() => sim.stop());
     simulated.bondora = url;
     bondora = { url, accessToken: config.bondora.accessToken ?? BondoraSimulator.DEMO_TOKEN };
+    // The simulator's registered demo application makes /auth/bondora/login work out of the box.
+    oauth = bondoraOAuthSettings(
+      {
+        ...config.bondora.oauth,
+        clientId: config.bondora.oauth.clientId ?? BondoraSimulator.DEMO_CLIENT_ID,
+        clientSecret: config.bondora.oauth.clientSecret ?? BondoraSimulator.DEMO_CLIENT_SECRET,
+      },
+      `${url}/oauth/authorize`,
+    );
   }
 
   let bond = config.bond;
   if (!bond.url) {
-    const sim = new BondSimulator();
+    const sim = new BondSimulator({ rateLimit: 1000 });
     const url = await sim.start(0, host);
     stops.push(() => sim.stop());
     simulated.bond = url;
-    bond = { url, identity: config.bond.identity ?? BondSimulator.DEMO_IDENTITY, apiKey: config.bond.apiKey ?? BondSimulator.DEMO_API_KEY };
+    bond = { ...config.bond, url, identity: config.bond.identity ?? BondSimulator.DEMO_IDENTITY, apiKey: config.bond.apiKey ?? BondSimulator.DEMO_API_KEY };
   }
 
   return {
     settings: {
-      bondora: { url: bondora.url!, accessToken: bondora.accessToken },
-      bond: { url: bond.url!, identity: bond.identity!, apiKey: bond.apiKey! },
+      bondora: { url: bondora.url!, accessToken: bondora.accessToken, ...bondoraSettings, ...(oauth ? { oauth } : {}) },
+      bond: { url: bond.url!, identity: bond.identity!, apiKey: bond.apiKey!, rateLimits: config.bond.rateLimits },
       timeoutMs: config.upstreamTimeoutMs,
+      rateLimitWaitMs: config.rateLimitWaitMs,
     },
     simulated,
     stop: async () => {
       await Promise.all(stops.map((stop) => stop()));
     },
+  };
+}
+
+/** OAuth settings when a client is configured (or simulated); none otherwise. */
+function bondoraOAuthSettings(config: BondoraOAuthConfig, defaultAuthorizeUrl: string): BondoraOAuthSettings | undefined {
+  if (!config.clientId || !config.clientSecret) return undefined;
+  return {
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    authorizeUrl: config.authorizeUrl ?? defaultAuthorizeUrl,
+    redirectUri: config.redirectUri,
+    scopes: config.scopes,
+    refreshToken: config.refreshToken,
   };
 }

@@ -1,13 +1,19 @@
+import { createHash } from 'node:crypto';
+import { RateLimitWait, RateScheduler, sleep, type RateLimitTable } from './rate.scheduler.js';
+import { ResponseCache, type CacheSettings } from './response.cache.js';
 import { UpstreamError, type UpstreamName } from './upstream.error.js';
 
 // One fetch wrapper for both APIs: base URL, query encoding, JSON bodies, gzip, per-attempt
-// timeouts, bounded 429 retries for idempotent requests, and typed errors. Everything that
-// leaves this file as an error is an UpstreamError without URL, headers or raw body.
+// timeouts, client-side rate limiting per (credential, endpoint), sharing and short caching of
+// GETs, 429s honoured for idempotent requests, and typed errors. Everything that leaves this file
+// as an error is an UpstreamError without URL, headers or raw body.
 
 export type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number>;
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PATCH';
+  /** The upstream endpoint's name (e.g. "auctions.list"): the unit of rate budgets, TTLs and invalidation. */
+  endpoint: string;
   /** Path appended to the base URL, already encoded. */
   path: string;
   query?: Readonly<Record<string, QueryValue>>;
@@ -15,6 +21,10 @@ export interface HttpRequest {
   headers?: Readonly<Record<string, string>>;
   /** Cancels the request and any wait for a retry (e.g. when the GraphQL operation is abandoned). */
   signal?: AbortSignal;
+  /** Epoch ms after which waiting for a rate-limit slot or a Retry-After fails with RATE_LIMITED. */
+  deadline?: number;
+  /** Values sent in the body (client secrets, codes) that must not travel on in an upstream's error text. */
+  secrets?: readonly string[];
 }
 
 export interface HttpResponse {
@@ -42,8 +52,14 @@ export interface HttpClientOptions {
   failureInBody?: (body: unknown) => number | undefined;
   /** How often a GET answered with 429 is tried again after its Retry-After. */
   maxRateLimitRetries?: number;
-  /** A 429 asking to wait longer than this fails at once with RATE_LIMITED instead of waiting. */
+  /** Without a request deadline, a 429 asking to wait longer than this fails at once with RATE_LIMITED. */
   maxRetryAfterSeconds?: number;
+  /** Client-side budgets; absent means requests go out unthrottled. */
+  rateLimits?: RateLimitTable;
+  /** GET response TTLs per endpoint (identical in-flight GETs are always shared). */
+  cache?: CacheSettings;
+  /** After a write to an endpoint, the endpoints whose kept responses (of that credential) are stale. */
+  invalidates?: Readonly<Record<string, readonly string[]>>;
 }
 
 export class HttpClient {
@@ -51,35 +67,73 @@ export class HttpClient {
   private readonly baseUrl: string;
   private readonly maxRetries: number;
   private readonly maxRetryAfter: number;
+  private readonly scheduler: RateScheduler | undefined;
+  private readonly responses: ResponseCache<HttpResponse>;
 
   constructor(private readonly options: HttpClientOptions) {
     this.upstream = options.upstream;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.maxRetries = options.maxRateLimitRetries ?? 2;
     this.maxRetryAfter = options.maxRetryAfterSeconds ?? 10;
+    this.scheduler = options.rateLimits ? new RateScheduler(options.rateLimits) : undefined;
+    this.responses = new ResponseCache<HttpResponse>(options.cache ?? { ttlMs: {} });
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
+    const headers = { ...this.options.headers, ...req.headers };
+    const credential = credentialKey(headers);
+    if (req.method === 'GET') {
+      // A shared GET must not die with the first caller that gave up, so it runs without caller signals.
+      const key = req.path + encodeQuery(req.query);
+      return this.responses.get(credential, req.endpoint, key, () => this.send({ ...req, signal: undefined }, credential), req.signal);
+    }
+    try {
+      return await this.send(req, credential);
+    } finally {
+      // Even a failed write may have been applied upstream.
+      const stale = this.options.invalidates?.[req.endpoint];
+      if (stale) this.responses.invalidate(credential, stale);
+    }
+  }
+
+  private async send(req: HttpRequest, credential: string): Promise<HttpResponse> {
     // Only reads are replayed: a write that drew a 429 may still have been applied upstream.
     const retriable = req.method === 'GET';
     for (let attempt = 0; ; attempt++) {
-      const response = await this.attempt(req);
+      const release = await this.awaitSlot(req, credential);
+      let response: HttpResponse;
+      try {
+        response = await this.attempt(req);
+      } finally {
+        release();
+      }
       const ok = response.status >= 200 && response.status < 300;
       const failure = ok ? this.options.failureInBody?.(response.body) : undefined;
       if (ok && failure === undefined) return response;
       const error = this.errorOf(response, req, failure ?? response.status);
-      const wait = error.retryAfterSeconds;
-      if (
-        error.kind === 'RATE_LIMITED' &&
-        retriable &&
-        attempt < this.maxRetries &&
-        wait !== undefined &&
-        wait <= this.maxRetryAfter
-      ) {
-        await sleep(wait * 1000, req.signal);
-        continue;
-      }
-      throw error;
+      if (error.kind !== 'RATE_LIMITED') throw error;
+      const waitMs = (error.retryAfterSeconds ?? 1) * 1000;
+      this.scheduler?.penalize(credential, req.endpoint, waitMs);
+      const fits = req.deadline !== undefined ? Date.now() + waitMs <= req.deadline : waitMs <= this.maxRetryAfter * 1000;
+      if (!retriable || attempt >= this.maxRetries || !fits) throw error;
+      if (!this.scheduler) await sleep(waitMs, req.signal);
+    }
+  }
+
+  private async awaitSlot(req: HttpRequest, credential: string): Promise<() => void> {
+    if (!this.scheduler) return () => {};
+    try {
+      return await this.scheduler.acquire(credential, req.endpoint, req.deadline, req.signal);
+    } catch (error) {
+      if (!(error instanceof RateLimitWait)) throw error;
+      const limit = this.scheduler.limitOf(req.endpoint);
+      const seconds = Math.max(1, Math.ceil(error.waitMs / 1000));
+      throw new UpstreamError(
+        this.upstream,
+        'RATE_LIMITED',
+        `${label(this.upstream)} allows ${limit.limit} request(s) per ${describePeriod(limit.periodMs)} here; this one would have to wait ${seconds} s`,
+        { retryAfterSeconds: seconds },
+      );
     }
   }
 
@@ -125,7 +179,10 @@ export class HttpClient {
     const described = this.options.describeError(response.body) ?? {};
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), described.details);
     // An upstream may echo what it was sent; the credentials we sent must not travel on in its words.
-    const sent = Object.values({ ...this.options.headers, ...req.headers }).flatMap((v) => [v, v.replace(/^Bearer\s+/i, '')]);
+    const sent = [
+      ...Object.values({ ...this.options.headers, ...req.headers }).flatMap((v) => [v, v.replace(/^Bearer\s+/i, '')]),
+      ...(req.secrets ?? []),
+    ];
     const scrub = (text: string | undefined) => (text === undefined ? undefined : redact(text, sent));
     return UpstreamError.fromStatus(
       this.upstream,
@@ -198,17 +255,18 @@ function label(upstream: UpstreamName): string {
   return upstream === 'bondora' ? 'Bondora' : 'Bond';
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** A short, stable, non-reversible name for the credential a request carries. */
+function credentialKey(headers: Readonly<Record<string, string>>): string {
+  const material = Object.entries(headers)
+    .filter(([name]) => /^(authorization|identity)$/i.test(name))
+    .map(([name, value]) => `${name.toLowerCase()}=${value}`)
+    .sort()
+    .join('\n');
+  return createHash('sha256').update(material).digest('base64url').slice(0, 22);
+}
+
+function describePeriod(ms: number): string {
+  if (ms % 3_600_000 === 0) return ms === 3_600_000 ? 'hour' : `${ms / 3_600_000} hours`;
+  if (ms % 60_000 === 0) return ms === 60_000 ? 'minute' : `${ms / 60_000} minutes`;
+  return ms === 1000 ? 'second' : `${ms / 1000} seconds`;
 }

@@ -525,7 +525,7 @@ describe('BondoraSimulator', () => {
       expect(sim.router.calls('auction.get')).toHaveLength(1);
       expect(sim.router.calls('auction.get')[0]!.status).toBe(404);
       expect(sim.router.calls('unmatched')).toHaveLength(1);
-      expect(sim.router.routeNames).toEqual(['auctions.list', 'auction.get', 'bids.list', 'bid.get', 'bid.place', 'bid.cancel']);
+      expect(sim.router.routeNames).toEqual(['oauth.authorize', 'oauth.token', 'oauth.revoke', 'auctions.list', 'auction.get', 'bids.list', 'bid.get', 'bid.place', 'bid.cancel']);
     });
 
     it('reset() drops placed bids, the log and faults', async () => {

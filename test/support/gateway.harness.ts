@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { startGateway, type Gateway, type UpstreamSettings } from '../../src/server/gateway.server.js';
+import { startGateway, type Gateway, type GatewayOptions, type UpstreamSettings } from '../../src/server/gateway.server.js';
 import { memoryLogger } from '../../src/server/logger.js';
 import { BondSimulator } from '../../src/simulators/bond/bond.simulator.js';
 import { BondoraSimulator, type BondoraSimulatorOptions } from '../../src/simulators/bondora/bondora.simulator.js';
@@ -33,6 +33,14 @@ export interface Harness {
 export interface HarnessOptions {
   bondora?: BondoraSimulatorOptions;
   timeoutMs?: number;
+  /** Overrides of the gateway's upstream settings (rate limits, list cache TTL, wait budget). */
+  upstreams?: {
+    bondora?: Partial<Pick<UpstreamSettings['bondora'], 'rateLimits' | 'listCacheTtlMs' | 'oauth' | 'accessToken'>>;
+    bond?: Partial<Pick<UpstreamSettings['bond'], 'rateLimits'>>;
+    rateLimitWaitMs?: number;
+  };
+  /** Switches of startGateway (GraphiQL, introspection); both default to on. */
+  gateway?: Pick<GatewayOptions, 'graphiql' | 'introspection'>;
 }
 
 /** Both simulators and the gateway on free loopback ports, talking real HTTP. */
@@ -41,12 +49,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bond = new BondSimulator();
   const [bondoraUrl, bondUrl] = await Promise.all([bondora.start(0), bond.start(0)]);
   const settings: UpstreamSettings = {
-    bondora: { url: bondoraUrl, accessToken: BondoraSimulator.DEMO_TOKEN },
-    bond: { url: bondUrl, identity: BondSimulator.DEMO_IDENTITY, apiKey: BondSimulator.DEMO_API_KEY },
+    // Budgets and list caching are off like the simulators' limits, so tests count every call;
+    // the rate-limit and caching tests turn them on.
+    bondora: { url: bondoraUrl, accessToken: BondoraSimulator.DEMO_TOKEN, rateLimits: false, listCacheTtlMs: 0, ...options.upstreams?.bondora },
+    bond: { url: bondUrl, identity: BondSimulator.DEMO_IDENTITY, apiKey: BondSimulator.DEMO_API_KEY, rateLimits: false, ...options.upstreams?.bond },
     timeoutMs: options.timeoutMs ?? 2_000,
+    rateLimitWaitMs: options.upstreams?.rateLimitWaitMs,
   };
   const logger = memoryLogger();
-  const gateway = await startGateway({ upstreams: settings, logger });
+  const gateway = await startGateway({ ...options.gateway, upstreams: settings, logger });
 
   return {
     bondora,

@@ -1,3 +1,4 @@
+import { BondoraOAuthServer } from './bondora.oauth.js';
 import type {
   AuctionDto,
   AuctionExtendedDto,
@@ -23,6 +24,8 @@ export interface BondoraSimulatorOptions {
   rateLimits?: boolean | Partial<Record<string, RateLimitRule>>;
   /** Extra valid bearer tokens besides the demo token; each is a separate investor who starts with no bids. */
   tokens?: string[];
+  /** Lifetime of access tokens issued through OAuth (default 3600 s). */
+  accessTokenTtlSeconds?: number;
   /** Seed of the generated auctions, bids and new bid ids. */
   seed?: number;
   /** Instant the seed's dates are relative to; default: construction time, rounded down to the second. */
@@ -40,6 +43,7 @@ const TOKEN_DETAILS =
 
 interface Context {
   req: SimRequest;
+  /** The investor the bearer token acts for. */
   token: string;
   query: BondoraQuery;
 }
@@ -51,6 +55,12 @@ interface OwnedBid {
 
 export class BondoraSimulator {
   static readonly DEMO_TOKEN = 'bondora-demo-token-0000000000000000';
+  /** The registered demo application: any loopback callback URL is accepted for it. */
+  static readonly DEMO_CLIENT_ID = 'bondora-demo-client';
+  static readonly DEMO_CLIENT_SECRET = 'bondora-demo-client-secret-not-a-real-one';
+
+  /** OAuth 2.0: tokens it issues act for the demo investor. */
+  readonly oauth: BondoraOAuthServer;
 
   readonly router: SimRouter;
   private readonly seedNumber: number;
@@ -73,7 +83,16 @@ export class BondoraSimulator {
     const rules = resolveRateLimits(options.rateLimits);
     this.limiter = rules ? new BondoraRateLimiter(rules) : undefined;
     this.bidProcessingMs = options.bidProcessingMs;
+    this.oauth = new BondoraOAuthServer({
+      clients: [{ clientId: BondoraSimulator.DEMO_CLIENT_ID, clientSecret: BondoraSimulator.DEMO_CLIENT_SECRET, loopback: true }],
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+      account: BondoraSimulator.DEMO_TOKEN,
+    });
     this.router = new SimRouter({ errorBody: bondoraErrorBody });
+    this.router
+      .route('GET', '/oauth/authorize', 'oauth.authorize', (req) => this.oauth.authorize(req))
+      .route('POST', '/oauth/access_token', 'oauth.token', (req) => this.oauth.token(req))
+      .route('POST', '/oauth/access_token/revoke', 'oauth.revoke', (req) => this.oauth.revoke(req));
     this.router
       .route('GET', '/api/v1/auctions', 'auctions.list', this.guard('auctions.list', (c) => this.listAuctions(c)))
       .route('GET', '/api/v1/auction/:id', 'auction.get', this.guard('auction.get', (c) => this.getAuction(c)))
@@ -121,6 +140,7 @@ export class BondoraSimulator {
     this.router.clearLog();
     this.router.clearFaults();
     this.limiter?.reset();
+    this.oauth.reset();
   }
 
   private load(): void {
@@ -142,7 +162,9 @@ export class BondoraSimulator {
       const header = String(req.headers.authorization ?? '');
       const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
       if (!token) return fail(401, 'Missing token', TOKEN_DETAILS);
-      if (!this.tokens.has(token)) return fail(401, 'Invalid token', TOKEN_DETAILS);
+      // Static tokens are their own investor; OAuth tokens act for the account that consented.
+      const account = this.tokens.has(token) ? token : this.oauth.accountOf(token);
+      if (!account) return fail(401, 'Invalid token', TOKEN_DETAILS);
       const rejected = this.limiter?.take(token, route);
       if (rejected) {
         const seconds = rejected.retryAfterSeconds;
@@ -151,7 +173,7 @@ export class BondoraSimulator {
         });
       }
       try {
-        return handler({ req, token, query: new BondoraQuery(req.query) });
+        return handler({ req, token: account, query: new BondoraQuery(req.query) });
       } catch (error) {
         if (error instanceof BondoraBadRequest) return fail(400, error.message, error.details);
         throw error;

@@ -1,5 +1,8 @@
 import { HttpClient, type HttpRequest, type UpstreamErrorBody } from '../http.js';
+import type { RateLimitTable } from '../rate.scheduler.js';
+import type { RequestScope } from '../request.scope.js';
 import { UpstreamError } from '../upstream.error.js';
+import { BOND_INVALIDATES, BOND_RATE_LIMITS } from './bond.limits.js';
 import type {
   BondApplicantPatchDto,
   BondApplicationCreateDto,
@@ -13,6 +16,8 @@ export interface BondHttpOptions {
   timeoutMs: number;
   identity: string;
   apiKey: string;
+  /** Client-side budget (Bond's 1000 per minute by default); false sends unthrottled. */
+  rateLimits?: RateLimitTable | false;
 }
 
 export function createBondHttp(options: BondHttpOptions): HttpClient {
@@ -23,6 +28,8 @@ export function createBondHttp(options: BondHttpOptions): HttpClient {
     // Brand secrets: set once here, never taken from callers.
     headers: { identity: options.identity, authorization: options.apiKey },
     describeError: describeBondError,
+    rateLimits: options.rateLimits === false ? undefined : (options.rateLimits ?? BOND_RATE_LIMITS),
+    invalidates: BOND_INVALIDATES,
   });
 }
 
@@ -60,23 +67,30 @@ function validationMessages(value: Record<string, unknown>, prefix = ''): string
 export class BondClient {
   constructor(
     private readonly http: HttpClient,
-    private readonly signal?: AbortSignal,
+    private readonly scope: RequestScope = {},
   ) {}
 
   async listApplications(query: BondApplicationListQuery): Promise<BondApplicationListDto> {
-    const body = await this.json({ method: 'GET', path: '/credit/applications', query: { ...query } });
+    const body = await this.json({ method: 'GET', endpoint: 'applications.list', path: '/credit/applications', query: { ...query } });
     const list = body as BondApplicationListDto | undefined;
     if (!list || !Array.isArray(list.data) || typeof list.has_more !== 'boolean') throw shapeError('a list page');
     return list;
   }
 
   async getApplication(id: string): Promise<BondApplicationDto> {
-    return application(await this.json({ method: 'GET', path: `/credit/applications/${encodeURIComponent(id)}` }));
+    return application(
+      await this.json({ method: 'GET', endpoint: 'application.get', path: `/credit/applications/${encodeURIComponent(id)}` }),
+    );
   }
 
   async updateApplicant(id: string, applicant: BondApplicantPatchDto): Promise<BondApplicationDto> {
     return application(
-      await this.json({ method: 'PATCH', path: `/credit/applications/${encodeURIComponent(id)}`, body: { applicant } }),
+      await this.json({
+        method: 'PATCH',
+        endpoint: 'application.update',
+        path: `/credit/applications/${encodeURIComponent(id)}`,
+        body: { applicant },
+      }),
     );
   }
 
@@ -84,6 +98,7 @@ export class BondClient {
     return application(
       await this.json({
         method: 'POST',
+        endpoint: 'application.create',
         path: '/credit/applications',
         body,
         headers: { 'idempotency-key': idempotencyKey },
@@ -95,6 +110,7 @@ export class BondClient {
     return application(
       await this.json({
         method: 'POST',
+        endpoint: 'application.submit',
         path: `/credit/applications/${encodeURIComponent(id)}/submit`,
         headers: { 'idempotency-key': idempotencyKey },
       }),
@@ -102,7 +118,7 @@ export class BondClient {
   }
 
   private async json(req: HttpRequest): Promise<unknown> {
-    const response = await this.http.request({ ...req, signal: this.signal });
+    const response = await this.http.request({ ...req, ...this.scope });
     return response.body;
   }
 }

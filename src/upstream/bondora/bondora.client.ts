@@ -1,5 +1,9 @@
 import { HttpClient, type HttpRequest, type UpstreamErrorBody } from '../http.js';
+import type { RateLimitTable } from '../rate.scheduler.js';
+import type { RequestScope } from '../request.scope.js';
 import { UpstreamError } from '../upstream.error.js';
+import type { BondoraCredential } from './bondora.credential.js';
+import { BONDORA_CACHED_LISTS, BONDORA_INVALIDATES, BONDORA_RATE_LIMITS } from './bondora.limits.js';
 import type {
   AuctionDto,
   AuctionExtendedDto,
@@ -22,15 +26,23 @@ export interface BondoraPage<T> {
 export interface BondoraHttpOptions {
   baseUrl: string;
   timeoutMs: number;
+  /** Client-side budgets (the documented Bondora limits by default); false sends unthrottled. */
+  rateLimits?: RateLimitTable | false;
+  /** How long the hot lists (active auctions, the investor's bids) are kept per credential; 0 keeps nothing. */
+  listCacheTtlMs?: number;
 }
 
 export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
+  const ttl = options.listCacheTtlMs ?? 0;
   return new HttpClient({
     upstream: 'bondora',
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     describeError: describeBondoraError,
     failureInBody: bondoraFailureStatus,
+    rateLimits: options.rateLimits === false ? undefined : (options.rateLimits ?? BONDORA_RATE_LIMITS),
+    cache: { ttlMs: Object.fromEntries(BONDORA_CACHED_LISTS.map((endpoint) => [endpoint, ttl])) },
+    invalidates: BONDORA_INVALIDATES,
   });
 }
 
@@ -60,34 +72,34 @@ export function describeBondoraError(body: unknown): UpstreamErrorBody | undefin
 export class BondoraClient {
   constructor(
     private readonly http: HttpClient,
-    private readonly token: string | undefined,
-    private readonly signal?: AbortSignal,
+    private readonly credential: BondoraCredential,
+    private readonly scope: RequestScope = {},
   ) {}
 
   async listAuctions(query: AuctionRequestDto): Promise<BondoraPage<AuctionDto>> {
-    return this.paged<AuctionDto>({ method: 'GET', path: '/api/v1/auctions', query: { ...query } });
+    return this.paged<AuctionDto>({ method: 'GET', endpoint: 'auctions.list', path: '/api/v1/auctions', query: { ...query } });
   }
 
   async getAuction(id: string): Promise<AuctionExtendedDto> {
-    return this.payload<AuctionExtendedDto>({ method: 'GET', path: `/api/v1/auction/${encodeURIComponent(id)}` });
+    return this.payload<AuctionExtendedDto>({ method: 'GET', endpoint: 'auction.get', path: `/api/v1/auction/${encodeURIComponent(id)}` });
   }
 
   async listBids(query: BidSummariesRequestDto): Promise<BondoraPage<BidSummaryDto>> {
-    return this.paged<BidSummaryDto>({ method: 'GET', path: '/api/v1/bids', query: { ...query } });
+    return this.paged<BidSummaryDto>({ method: 'GET', endpoint: 'bids.list', path: '/api/v1/bids', query: { ...query } });
   }
 
   async getBid(id: string): Promise<BidSummaryDto> {
-    return this.payload<BidSummaryDto>({ method: 'GET', path: `/api/v1/bid/${encodeURIComponent(id)}` });
+    return this.payload<BidSummaryDto>({ method: 'GET', endpoint: 'bid.get', path: `/api/v1/bid/${encodeURIComponent(id)}` });
   }
 
   /** 202: the bids are queued; their outcome shows later in listBids/getBid. */
   async placeBids(bids: BidDto[]): Promise<BidResponseDto[]> {
-    const payload = await this.payload<BidResponseDto[] | null>({ method: 'POST', path: '/api/v1/bid', body: { Bids: bids } });
+    const payload = await this.payload<BidResponseDto[] | null>({ method: 'POST', endpoint: 'bid.place', path: '/api/v1/bid', body: { Bids: bids } });
     return payload ?? [];
   }
 
   async cancelBid(id: string): Promise<void> {
-    await this.envelope({ method: 'POST', path: `/api/v1/bid/${encodeURIComponent(id)}/cancel` });
+    await this.envelope({ method: 'POST', endpoint: 'bid.cancel', path: `/api/v1/bid/${encodeURIComponent(id)}/cancel` });
   }
 
   private async paged<T>(req: HttpRequest): Promise<BondoraPage<T>> {
@@ -107,17 +119,30 @@ export class BondoraClient {
   }
 
   private async envelope(req: HttpRequest): Promise<BondoraEnvelope<unknown>> {
-    if (!this.token) {
+    const token = await this.credential.token();
+    if (!token) {
       throw new UpstreamError(
         'bondora',
         'UNAUTHENTICATED',
-        'No Bondora access token: send your token in the x-bondora-token header or configure BONDORA_ACCESS_TOKEN',
+        'No Bondora access token: send your token in the x-bondora-token header, sign in at /auth/bondora/login, or configure BONDORA_ACCESS_TOKEN',
       );
     }
+    try {
+      return await this.send(req, token);
+    } catch (error) {
+      // An expired or revoked token is renewed once; a call refused for lack of auth was not applied, so writes may retry too.
+      if (!(error instanceof UpstreamError) || error.kind !== 'UNAUTHENTICATED' || !this.credential.renew) throw error;
+      const renewed = await this.credential.renew(token);
+      if (!renewed || renewed === token) throw error;
+      return this.send(req, renewed);
+    }
+  }
+
+  private async send(req: HttpRequest, token: string): Promise<BondoraEnvelope<unknown>> {
     const response = await this.http.request({
       ...req,
-      headers: { authorization: `Bearer ${this.token}` },
-      signal: this.signal,
+      headers: { authorization: `Bearer ${token}` },
+      ...this.scope,
     });
     const envelope = response.body as BondoraEnvelope<unknown> | undefined;
     if (!envelope || typeof envelope !== 'object' || typeof envelope.Success !== 'boolean') {

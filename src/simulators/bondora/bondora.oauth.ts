@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import type { SimRequest, SimResponse } from '../sim.router.js';
+
+// Bondora's OAuth 2.0 authorization-code flow (reference section 1): authorize (consent is
+// automatic here), POST /oauth/access_token with the authorization_code and refresh_token grants
+// in JSON or form bodies, revoke, and access tokens that expire.
+
+export interface OAuthClientRegistration {
+  clientId: string;
+  clientSecret: string;
+  /** Exact callback URLs; loopback URLs (127.0.0.1, localhost) are also accepted when `loopback` is on. */
+  redirectUris?: string[];
+  loopback?: boolean;
+}
+
+export interface OAuthOptions {
+  clients: OAuthClientRegistration[];
+  /** Lifetime of issued access tokens (default 3600 s, like the help-page sample). */
+  accessTokenTtlSeconds?: number;
+  /** The investor every issued token acts for. */
+  account: string;
+}
+
+export const BONDORA_SCOPES = ['Investments', 'BidsRead', 'BidsEdit', 'SmSell', 'SmBuy', 'ReportCreate', 'ReportRead'];
+
+interface Grant {
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  expires: number;
+}
+
+interface AccessToken {
+  account: string;
+  scope: string;
+  expires: number;
+}
+
+export class BondoraOAuthServer {
+  private readonly codes = new Map<string, Grant>();
+  private readonly accessTokens = new Map<string, AccessToken>();
+  private readonly refreshTokens = new Map<string, { clientId: string; scope: string }>();
+  private readonly ttlSeconds: number;
+
+  constructor(private readonly options: OAuthOptions) {
+    this.ttlSeconds = options.accessTokenTtlSeconds ?? 3600;
+  }
+
+  /** The investor an issued, unexpired access token acts for. */
+  accountOf(token: string): string | undefined {
+    const access = this.accessTokens.get(token);
+    if (!access) return undefined;
+    if (access.expires <= Date.now()) {
+      this.accessTokens.delete(token);
+      return undefined;
+    }
+    return access.account;
+  }
+
+  /** Makes every issued access token expire now (refresh tokens stay valid). */
+  expireAccessTokens(): void {
+    this.accessTokens.clear();
+  }
+
+  /** Invalidates every refresh token, as when the user withdraws the application's access. */
+  revokeRefreshTokens(): void {
+    this.refreshTokens.clear();
+  }
+
+  reset(): void {
+    this.codes.clear();
+    this.accessTokens.clear();
+    this.refreshTokens.clear();
+  }
+
+  /** GET /oauth/authorize: the user consents at once and is sent back with a code and the state. */
+  authorize(req: SimRequest): SimResponse {
+    const q = req.query;
+    const client = this.options.clients.find((c) => c.clientId === q.get('client_id'));
+    const redirectUri = q.get('redirect_uri') ?? '';
+    // Without a valid client and callback there is nowhere safe to send the user: answer here.
+    if (!client) return page(400, 'Unknown client_id.');
+    if (!redirectAllowed(client, redirectUri)) return page(400, 'redirect_uri does not match the registered callback.');
+    const back = new URL(redirectUri);
+    const state = q.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    const scope = q.get('scope') ?? '';
+    const unknown = scope.split(/[\s,]+/).filter((s) => s && !BONDORA_SCOPES.includes(s));
+    if (q.get('response_type') !== 'code' || unknown.length > 0) {
+      back.searchParams.set('error', q.get('response_type') !== 'code' ? 'unsupported_response_type' : 'invalid_scope');
+      return { status: 302, headers: { location: back.toString() } };
+    }
+    const code = secret();
+    this.codes.set(code, { clientId: client.clientId, redirectUri, scope, expires: Date.now() + 60_000 });
+    back.searchParams.set('code', code);
+    return { status: 302, headers: { location: back.toString() } };
+  }
+
+  /** POST /oauth/access_token (JSON or form body). */
+  token(req: SimRequest): SimResponse {
+    const body = (req.parsedBody() ?? {}) as Record<string, unknown>;
+    const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+    const client = this.options.clients.find((c) => c.clientId === field('client_id'));
+    if (!client || client.clientSecret !== field('client_secret')) return oauthError('invalid_client', 'Unknown client or wrong secret.');
+
+    const grantType = field('grant_type');
+    if (grantType === 'authorization_code') {
+      const code = field('code') ?? '';
+      const grant = this.codes.get(code);
+      this.codes.delete(code); // single use, even when the rest of the request is wrong
+      if (!grant || grant.expires <= Date.now() || grant.clientId !== client.clientId) {
+        return oauthError('invalid_grant', 'The authorization code is invalid, expired or already used.');
+      }
+      const redirectUri = field('redirect_uri');
+      if (redirectUri !== undefined && redirectUri !== grant.redirectUri) {
+        return oauthError('invalid_grant', 'redirect_uri differs from the one used to authorize.');
+      }
+      const refresh = secret();
+      this.refreshTokens.set(refresh, { clientId: client.clientId, scope: grant.scope });
+      return { status: 200, body: { ...this.issue(grant.scope), refresh_token: refresh, scope: grant.scope } };
+    }
+    if (grantType === 'refresh_token') {
+      const stored = this.refreshTokens.get(field('refresh_token') ?? '');
+      if (!stored || stored.clientId !== client.clientId) return oauthError('invalid_grant', 'The refresh token is invalid or revoked.');
+      // Bondora's refresh answer carries a new access token only; the refresh token stays the same.
+      return { status: 200, body: this.issue(stored.scope) };
+    }
+    return oauthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
+  }
+
+  /** POST /oauth/access_token/revoke with the bearer token to revoke: 202 in the API envelope. */
+  revoke(req: SimRequest): SimResponse {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (!token || !this.accessTokens.delete(token)) {
+      return { status: 401, body: { Success: false, Errors: [{ Code: 401, Message: 'Invalid token', Details: null }] } };
+    }
+    return { status: 202, body: { Success: true, Errors: null } };
+  }
+
+  private issue(scope: string): Record<string, unknown> {
+    const token = secret();
+    const expires = Date.now() + this.ttlSeconds * 1000;
+    this.accessTokens.set(token, { account: this.options.account, scope, expires });
+    return { access_token: token, token_type: 'bearer', expires_in: this.ttlSeconds, valid_until: Math.floor(expires / 1000) };
+  }
+}
+
+function redirectAllowed(client: OAuthClientRegistration, uri: string): boolean {
+  if (client.redirectUris?.includes(uri)) return true;
+  if (!client.loopback) return false;
+  try {
+    const url = new URL(uri);
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+function secret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function oauthError(error: string, description: string): SimResponse {
+  return { status: 400, body: { error, error_description: description } };
+}
+
+function page(status: number, message: string): SimResponse {
+  return { status, body: { error: 'invalid_request', error_description: message } };
+}
