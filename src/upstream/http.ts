@@ -139,8 +139,17 @@ export class HttpClient {
 
   private async attempt(req: HttpRequest): Promise<HttpResponse> {
     const url = this.baseUrl + req.path + encodeQuery(req.query);
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    // A timer cleared as soon as the answer is read: AbortSignal.timeout() would keep every
+    // finished request's signal alive until the full timeout ran out.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException('upstream timeout', 'TimeoutError'));
+    }, this.options.timeoutMs);
+    const onCallerAbort = () => controller.abort(req.signal?.reason);
+    if (req.signal?.aborted) onCallerAbort();
+    else req.signal?.addEventListener('abort', onCallerAbort, { once: true });
     const headers: Record<string, string> = {
       accept: 'application/json',
       'accept-encoding': 'gzip',
@@ -153,11 +162,14 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
     }
     try {
-      const response = await fetch(url, { method: req.method, headers, body, signal });
+      const response = await fetch(url, { method: req.method, headers, body, signal: controller.signal });
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: this.parse(text, response.status) };
     } catch (error) {
-      throw this.transportError(error, timeout);
+      throw this.transportError(error, timedOut);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onCallerAbort);
     }
   }
 
@@ -192,10 +204,10 @@ export class HttpClient {
     );
   }
 
-  private transportError(error: unknown, timeout: AbortSignal): UpstreamError {
+  private transportError(error: unknown, timedOut: boolean): UpstreamError {
     if (error instanceof UpstreamError) return error;
     const name = label(this.upstream);
-    if (timeout.aborted) {
+    if (timedOut) {
       return new UpstreamError(this.upstream, 'TIMEOUT', `${name} did not answer within ${this.options.timeoutMs} ms`, {
         cause: error,
       });
