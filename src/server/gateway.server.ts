@@ -68,6 +68,9 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   const httpServer = http.createServer(app);
 
   const limits = options.limits ?? DEFAULT_QUERY_LIMITS;
+  const bondoraHttp = createBondoraHttp({ ...upstreams.bondora, baseUrl: upstreams.bondora.url, timeoutMs: upstreams.timeoutMs });
+  const bondHttp = createBondHttp({ ...upstreams.bond, baseUrl: upstreams.bond.url, timeoutMs: upstreams.timeoutMs });
+  const httpClients = [bondoraHttp, bondHttp];
   const apollo = new ApolloServer<GatewayContext>({
     schema: await subgraphSchema(),
     // Every limit refuses before any resolver, and so before any upstream call.
@@ -103,7 +106,9 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   const oauth = upstreams.bondora.oauth;
   let bondoraCredential: BondoraCredential = fixedCredential(upstreams.bondora.accessToken);
   if (oauth) {
-    const client = new BondoraOAuthClient(createBondoraOAuthHttp(upstreams.bondora.url, upstreams.timeoutMs), oauth);
+    const oauthHttp = createBondoraOAuthHttp(upstreams.bondora.url, upstreams.timeoutMs);
+    httpClients.push(oauthHttp);
+    const client = new BondoraOAuthClient(oauthHttp, oauth);
     const credential = new OAuthCredential(client, { accessToken: upstreams.bondora.accessToken, refreshToken: oauth.refreshToken });
     bondoraCredential = credential;
     app.use(
@@ -125,8 +130,8 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     batchLimit(limits.maxBatch),
     expressMiddleware(apollo, {
       context: createContextFactory({
-        bondoraHttp: createBondoraHttp({ ...upstreams.bondora, baseUrl: upstreams.bondora.url, timeoutMs: upstreams.timeoutMs }),
-        bondHttp: createBondHttp({ ...upstreams.bond, baseUrl: upstreams.bond.url, timeoutMs: upstreams.timeoutMs }),
+        bondoraHttp,
+        bondHttp,
         bondoraCredential,
         rateLimitWaitMs: upstreams.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
         loaders: options.loaders,
@@ -144,6 +149,9 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   publicUrl = `http://${host}:${address.port}`;
   return {
     url: publicUrl,
-    close: () => apollo.stop(),
+    close: async () => {
+      await apollo.stop();
+      await Promise.all(httpClients.map((client) => client.close()));
+    },
   };
 }

@@ -1,0 +1,388 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gatherFacts } from './bench.facts.js';
+import { benchOperations, TARGET_RATE, type BenchFacts, type BenchOperation } from './bench.operations.js';
+import { renderReport, type BenchReport, type CallCounts, type FloorReport, type LatencyReport, type ThroughputReport } from './bench.table.js';
+import { DIRECT_USER_AGENT, DirectClient, type UpstreamEndpoints } from './direct.client.js';
+import { postGraphQL } from './gateway.client.js';
+import type { GatewayProcessSettings } from './gateway.process.js';
+import { summarize } from './latency.stats.js';
+import { cpuSeconds, machineBusySeconds, machineLine, peakRssBytes, rssBytes } from './machine.info.js';
+import { ProcessSupervisor, type Child } from './process.supervisor.js';
+import { summarizeProfile } from './profile.summary.js';
+import { driveFixedRate } from './rate.driver.js';
+import { SimControl, callsBeyond, describeCall, type SimLogEntry } from './sim.control.js';
+import { measureThroughput } from './throughput.probe.js';
+
+// `npm run bench`: the simulators, the gateway, a naive gateway (loaders off) and a bare Apollo
+// Server each run in their own process; this process generates the load over loopback and prints
+// one markdown table (also written to test/artifacts/bench.md). Exit 0 when the run completed,
+// whatever the targets say; non-zero only when the bench itself broke.
+//
+// BENCH_UPSTREAM_LATENCY_MS sets the latency injected per upstream call (default 20).
+// `npm run bench -- --profile` also profiles the gateway (V8 CPU profile) during one extra,
+// unmeasured throughput round and prints where its time went.
+
+const HARD_DEADLINE_MS = 290_000;
+const UPSTREAM_LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 20);
+const PROFILE = process.argv.includes('--profile');
+/** Untimed lead-in of each fixed-rate phase. */
+const LEAD_IN_MS = 2_000;
+/** Untimed requests per operation before the latency phase (a quarter for the heavy ones). */
+const WARMUP_REQUESTS = 400;
+const THROUGHPUT = { connections: 16, warmupS: 2, roundS: 4, rounds: 3, target: 0.7 };
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const PROFILE_FILE = `${ARTIFACTS}gateway-throughput.cpuprofile`;
+/** Every server runs as deployed: graphql-js and Express skip their development-only checks. */
+const PRODUCTION = { NODE_ENV: 'production' };
+
+interface SimulatorsReady {
+  bondora: { url: string; token: string; investorTokens: string[] };
+  bond: { url: string; origin: string; identity: string; apiKey: string };
+}
+interface ServerReady {
+  url: string;
+}
+
+const supervisor = new ProcessSupervisor();
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+process.on('exit', () => supervisor.killAll());
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping the children`);
+    supervisor.killAll();
+    process.exit(130);
+  });
+}
+setTimeout(() => {
+  progress(`hard deadline of ${HARD_DEADLINE_MS / 1000} s reached: stopping`);
+  supervisor.killAll();
+  process.exit(2);
+}, HARD_DEADLINE_MS).unref();
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+  const machine = machineLine();
+  progress(machine);
+  const notes: string[] = [];
+
+  // Processes: simulators first (the gateways need their URLs), then both gateways at once.
+  const sims = await supervisor.start<SimulatorsReady>('simulators', './simulators.process.ts', { env: PRODUCTION });
+  const upstreams: UpstreamEndpoints = {
+    bondora: { url: sims.ready.bondora.url, token: sims.ready.bondora.token },
+    bond: { url: sims.ready.bond.url, identity: sims.ready.bond.identity, apiKey: sims.ready.bond.apiKey },
+  };
+  const controls = [new SimControl('Bondora simulator', sims.ready.bondora.url), new SimControl('Bond simulator', sims.ready.bond.origin)];
+  const startGateway = (name: string, batching: boolean, extra: Record<string, string> = {}) => {
+    const settings: GatewayProcessSettings = { bondora: upstreams.bondora, bond: upstreams.bond, batching };
+    return supervisor.start<ServerReady>(name, './gateway.process.ts', { env: { ...PRODUCTION, BENCH_GATEWAY: JSON.stringify(settings), ...extra } });
+  };
+  mkdirSync(ARTIFACTS, { recursive: true });
+  rmSync(PROFILE_FILE, { force: true });
+  const [gateway, naive] = await Promise.all([
+    startGateway('gateway', true, PROFILE ? { BENCH_PROFILE_FILE: PROFILE_FILE } : {}),
+    startGateway('naive gateway', false),
+  ]);
+  const endpoint = `${gateway.ready.url}/graphql`;
+  const rssAfterStart = rssBytes(gateway.pid);
+  progress(`simulators, gateway (pid ${gateway.pid}) and naive gateway up after ${elapsed()}`);
+
+  const direct = new DirectClient(upstreams);
+  const facts = await gatherFacts(direct, endpoint, sims.ready.bondora.investorTokens);
+  const operations = benchOperations(facts);
+  await Promise.all(controls.map((c) => c.setLatency(UPSTREAM_LATENCY_MS)));
+  const readLog = async () => (await Promise.all(controls.map((c) => c.log()))).flat();
+  const clearLogs = () => Promise.all(controls.map((c) => c.clearLog()));
+
+  // 1. Upstream calls per operation: one request at a time, counted in the simulators' logs.
+  const logOf = async (run: () => Promise<unknown>): Promise<SimLogEntry[]> => {
+    await clearLogs();
+    await run();
+    return readLog();
+  };
+  const counts = new Map<number, CallCounts>();
+  for (const op of operations) {
+    const viaGateway = await logOf(() => postGraphQL(endpoint, op.document, op.variables(0), op.headers(0)));
+    const viaNaive = await logOf(() => postGraphQL(`${naive.ready.url}/graphql`, op.document, op.variables(0), op.headers(0)));
+    const viaDirect = await logOf(() => op.direct(direct, 0));
+    if (viaDirect.length !== op.minimum) {
+      throw new Error(`op ${op.index}: the direct client made ${viaDirect.length} calls but the derived minimum is ${op.minimum}`);
+    }
+    const extra = callsBeyond(viaGateway, viaDirect).map(describeCall);
+    counts.set(op.index, { gateway: viaGateway.length, naive: viaNaive.length, minimum: op.minimum, minimumNote: op.minimumNote, extra });
+    if (extra.length > 0) notes.push(`Op ${op.index}: calls the gateway made beyond the direct client's (simulator log): ${extra.join(', ')}.`);
+    if (op.naivePerItem !== undefined && op.naivePerItem !== viaNaive.length) {
+      notes.push(
+        `Op ${op.index}, naive column: ${viaNaive.length} calls with the loaders off, because the HTTP client (src/upstream/http.ts) still merges identical GETs in flight at the same time; a resolver loading each item on its own makes ${op.naivePerItem}.`,
+      );
+    }
+    const failed = [...viaGateway, ...viaNaive].filter((e) => e.status >= 400);
+    if (failed.length > 0) notes.push(`Op ${op.index}: upstream answered ${failed.map(describeCall).join(', ')}.`);
+  }
+  await naive.stop();
+  progress(`call counts done after ${elapsed()}`);
+
+  // The framework's ceiling and floor answer op 1 with the gateway's own answer as a constant.
+  const op1 = operations[0]!;
+  const reference = await postGraphQL(endpoint, op1.document, op1.variables(0));
+  const bare = await supervisor.start<ServerReady>('bare Apollo', './bare-apollo.process.ts', {
+    env: { ...PRODUCTION, BENCH_CONSTANT: JSON.stringify(reference.data.auction) },
+  });
+  const bareFetch = await supervisor.start<ServerReady>('bare Apollo + fetch', './bare-apollo.process.ts', {
+    env: { ...PRODUCTION, BENCH_UPSTREAM: JSON.stringify(upstreams.bondora) },
+  });
+  const bareEndpoint = `${bare.ready.url}/graphql`;
+  for (const server of [bare, bareFetch]) {
+    const answer = await postGraphQL(`${server.ready.url}/graphql`, op1.document, op1.variables(0));
+    if (answer.text !== reference.text) {
+      notes.push(`The ${server.name} answer to op 1 differs from the gateway's (${answer.text.length} vs ${reference.text.length} bytes).`);
+    }
+  }
+
+  // JIT warm-up, untimed: every operation through the gateway and the direct client, as a
+  // deployed gateway would have run them many times before; upstream latency off to be quick.
+  await Promise.all(controls.map((c) => c.setLatency(0)));
+  for (const op of operations) {
+    const total = op.ratePerSecond >= 100 ? WARMUP_REQUESTS : WARMUP_REQUESTS / 4;
+    let next = 0;
+    const worker = async () => {
+      for (let n = next++; n < total; n = next++) {
+        await Promise.all([postGraphQL(endpoint, op.document, op.variables(n), op.headers(n)), op.direct(direct, n)]);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+  }
+  await Promise.all(controls.map((c) => c.setLatency(UPSTREAM_LATENCY_MS)));
+  await clearLogs();
+  progress(`warm-up done after ${elapsed()}`);
+
+  // 2. Latency, gateway and direct client side by side at a fixed rate, upstream latency injected.
+  const latencies = new Map<number, LatencyReport>();
+  const lags: string[] = [];
+  for (const op of operations) {
+    latencies.set(op.index, await measureLatency(op));
+    progress(`latency of op ${op.index} done after ${elapsed()}`);
+  }
+
+  async function measureLatency(op: BenchOperation): Promise<LatencyReport> {
+    await clearLogs();
+    let gatewayRequests = 0;
+    const usage = cpuMeter({ gateway: gateway.pid, simulators: sims.pid, 'bare Apollo servers (idle)': bare.pid });
+    const result = await driveFixedRate({
+      ratePerSecond: op.ratePerSecond,
+      leadInMs: LEAD_IN_MS,
+      measureMs: op.ratePerSecond >= 100 ? 6_000 : 10_000,
+      tasks: [
+        {
+          name: 'gateway',
+          run: (n) => {
+            gatewayRequests += 1;
+            return postGraphQL(endpoint, op.document, op.variables(n), op.headers(n));
+          },
+        },
+        { name: 'direct', run: (n) => op.direct(direct, n) },
+      ],
+    });
+    const cpu = usage();
+    lags.push(`op ${op.index} ${result.dispatchLagP99Ms.toFixed(1)} ms`);
+
+    // Calls per operation under load: every logged call that is not the direct client's.
+    const log = await readLog();
+    await clearLogs();
+    const perOp = log.filter((e) => e.headers['user-agent'] !== DIRECT_USER_AGENT).length / gatewayRequests;
+    const alone = counts.get(op.index)!.gateway;
+    if (perOp < alone - 0.005) {
+      notes.push(
+        `Op ${op.index} under load: ${perOp.toFixed(2)} upstream calls per operation (${alone} alone): the HTTP client shared GETs that concurrent operations had in flight.`,
+      );
+    } else if (perOp > alone + 0.005) {
+      notes.push(`Op ${op.index} under load: ${perOp.toFixed(2)} upstream calls per operation (${alone} alone).`);
+    }
+    const failedCalls = log.filter((e) => e.status >= 400 || e.status < 0);
+    if (failedCalls.length > 0) notes.push(`Op ${op.index} under load: ${failedCalls.length} upstream calls failed, e.g. ${describeCall(failedCalls[0]!)}.`);
+
+    const side = (name: string) => result.byTask.get(name)!;
+    for (const name of ['gateway', 'direct']) {
+      if (side(name).firstError) notes.push(`Op ${op.index}, ${name}: ${side(name).errors} requests failed, the first with: ${side(name).firstError}`);
+    }
+    return {
+      ratePerSecond: op.ratePerSecond,
+      gateway: summarize(side('gateway').latenciesMs),
+      direct: summarize(side('direct').latenciesMs),
+      failed: {
+        gateway: side('gateway').sent - side('gateway').latenciesMs.length,
+        direct: side('direct').sent - side('direct').latenciesMs.length,
+      },
+      target: op.latencyTarget,
+      cpu: cpu.text,
+      othersPct: cpu.othersPct,
+      gatewayCpuMsPerOp: (1000 * (cpu.seconds.gateway ?? Number.NaN)) / gatewayRequests,
+    };
+  }
+
+  // 3. Maximum throughput of op 1 with no upstream latency, gateway and bare Apollo in turns.
+  const peakAfterLatency = peakRssBytes(gateway.pid);
+  await Promise.all(controls.map((c) => c.setLatency(0)));
+  const throughput = await measureMaxThroughput(facts);
+  progress(`throughput done after ${elapsed()}`);
+
+  async function measureMaxThroughput({ activeAuctionIds: ids }: BenchFacts): Promise<ThroughputReport> {
+    // Varying ids keep concurrent requests from sharing one upstream call.
+    const body = (n: number) => JSON.stringify({ query: op1.document, variables: { id: ids[n % ids.length] } });
+    const run = (target: Child<ServerReady>, durationS: number) =>
+      measureThroughput({ endpoint: `${target.ready.url}/graphql`, body, connections: THROUGHPUT.connections, durationS });
+    for (const server of [gateway, bareFetch, bare]) await run(server, THROUGHPUT.warmupS);
+    const report: ThroughputReport = {
+      gatewayRps: [],
+      bareRps: [],
+      bareFetchRps: [],
+      connections: THROUGHPUT.connections,
+      roundS: THROUGHPUT.roundS,
+      target: THROUGHPUT.target,
+      cpu: [],
+      othersPct: 0,
+      gatewayCpuMsPerOp: Number.NaN,
+      bareCpuMsPerOp: Number.NaN,
+      bareFetchCpuMsPerOp: Number.NaN,
+    };
+    const perOp = { gateway: { s: 0, ok: 0 }, bare: { s: 0, ok: 0 }, bareFetch: { s: 0, ok: 0 } };
+    let failed = 0;
+    for (let round = 0; round < THROUGHPUT.rounds; round++) {
+      const turns = [
+        [gateway, 'gateway', report.gatewayRps],
+        [bareFetch, 'bareFetch', report.bareFetchRps],
+        [bare, 'bare', report.bareRps],
+      ] as const;
+      for (const [target, side, rps] of turns) {
+        await clearLogs();
+        const usage = cpuMeter({ [side]: target.pid, simulators: sims.pid });
+        const result = await run(target, THROUGHPUT.roundS);
+        const cpu = usage();
+        rps.push(result.rps);
+        failed += result.failed;
+        perOp[side].s += cpu.seconds[side] ?? Number.NaN;
+        perOp[side].ok += result.ok;
+        report.cpu.push(cpu.text);
+        report.othersPct = Math.max(report.othersPct, cpu.othersPct);
+      }
+    }
+    await clearLogs();
+    report.gatewayCpuMsPerOp = (1000 * perOp.gateway.s) / perOp.gateway.ok;
+    report.bareCpuMsPerOp = (1000 * perOp.bare.s) / perOp.bare.ok;
+    report.bareFetchCpuMsPerOp = (1000 * perOp.bareFetch.s) / perOp.bareFetch.ok;
+    if (failed > 0) notes.push(`Throughput: ${failed} requests failed or answered with errors.`);
+    notes.push(
+      `Throughput rounds (req/s): gateway ${report.gatewayRps.map(Math.round).join(', ')}; bare Apollo + fetch ${report.bareFetchRps.map(Math.round).join(', ')}; bare Apollo ${report.bareRps.map(Math.round).join(', ')}; the medians are compared.`,
+    );
+
+    if (PROFILE) {
+      gateway.send('profile start');
+      await run(gateway, THROUGHPUT.roundS);
+      gateway.send('profile stop');
+      await waitForFile(PROFILE_FILE, 15_000);
+    }
+    return report;
+  }
+
+  // 4. The framework floor: bare Apollo alone at op 1's rate (no upstream, no gateway work), warm
+  // from the throughput rounds.
+  const floor = await measureFloor();
+  progress(`framework floor done after ${elapsed()}`);
+
+  async function measureFloor(): Promise<FloorReport> {
+    let requests = 0;
+    const usage = cpuMeter({ bare: bare.pid });
+    const result = await driveFixedRate({
+      ratePerSecond: TARGET_RATE,
+      leadInMs: LEAD_IN_MS,
+      measureMs: 6_000,
+      tasks: [
+        {
+          name: 'bare',
+          run: (n) => {
+            requests += 1;
+            return postGraphQL(bareEndpoint, op1.document, op1.variables(n));
+          },
+        },
+      ],
+    });
+    const cpu = usage();
+    const samples = result.byTask.get('bare')!;
+    if (samples.errors > 0) notes.push(`Framework floor: ${samples.errors} requests failed, the first with: ${samples.firstError}`);
+    return { ratePerSecond: TARGET_RATE, bare: summarize(samples.latenciesMs), cpuMsPerOp: (1000 * (cpu.seconds.bare ?? Number.NaN)) / requests };
+  }
+
+  const report: BenchReport = {
+    machine,
+    upstreamLatencyMs: UPSTREAM_LATENCY_MS,
+    operations: operations.map((op) => ({ index: op.index, title: op.title, calls: counts.get(op.index)!, latency: latencies.get(op.index)! })),
+    floor,
+    throughput,
+    memory: { afterStartBytes: rssAfterStart, peakBytes: peakRssBytes(gateway.pid) },
+    notes,
+  };
+  await supervisor.stopAll();
+
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+  notes.push(
+    `Minimum calls (test/bench/minimum.calls.ts): ${report.operations.map((o) => `op ${o.index} ${o.calls.minimumNote}`).join('; ')}.`,
+    `Gateway CPU per operation at the fixed rates (each phase's 2 s lead-in included): ${report.operations.map((o) => `op ${o.index} ${o.latency.gatewayCpuMsPerOp.toFixed(2)} ms`).join(', ')}.`,
+    `Gateway peak RSS ${mib(peakAfterLatency)} after the latency phase, ${mib(report.memory.peakBytes)} after the throughput phase.`,
+    `Load generator dispatch lag (p99, how late requests left): ${lags.join(', ')}.`,
+    `CPU while measuring, % of one core: ${report.operations.map((o) => `op ${o.index}: ${o.latency.cpu}`).join('; ')}; throughput rounds: ${throughput.cpu.join('; ')}.`,
+    `Run time ${elapsed()}.`,
+  );
+  const markdown = renderReport(report);
+  process.stdout.write(`\n${markdown}\n`);
+  writeFileSync(`${ARTIFACTS}bench.md`, `${markdown}\n`);
+  if (PROFILE) {
+    process.stdout.write(`\nGateway CPU profile of one extra throughput round (op 1, upstream latency 0), ${PROFILE_FILE}:\n\n${summarizeProfile(PROFILE_FILE, 25)}\n`);
+  }
+}
+
+interface CpuReading {
+  /** "gateway 61%, simulators 19%, load generator 48%, other processes 3%" (% of one core). */
+  text: string;
+  /** CPU seconds of each named process. */
+  seconds: Record<string, number>;
+  /** CPU that processes outside the bench used meanwhile, % of one core. */
+  othersPct: number;
+}
+
+/** Starts counting the CPU time of the given processes, of this one and of everything else on the machine. */
+function cpuMeter(pids: Record<string, number>): () => CpuReading {
+  const wall = performance.now();
+  const machine = machineBusySeconds();
+  const before = Object.entries(pids).map(([name, pid]) => [name, pid, cpuSeconds(pid)] as const);
+  const self = process.cpuUsage();
+  return () => {
+    const elapsedS = (performance.now() - wall) / 1000;
+    const pct = (s: number) => Math.round((100 * s) / elapsedS);
+    const used = before.map(([name, pid, s]) => [name, cpuSeconds(pid) - s] as const);
+    const load = process.cpuUsage(self);
+    const loadS = (load.user + load.system) / 1e6;
+    const ours = used.reduce((sum, [, s]) => sum + s, loadS);
+    const othersPct = Math.max(0, pct(machineBusySeconds() - machine - ours));
+    const text = [...used.map(([name, s]) => `${name} ${pct(s)}%`), `load generator ${pct(loadS)}%`, `other processes ${othersPct}%`].join(', ');
+    return { text, othersPct, seconds: Object.fromEntries(used) };
+  };
+}
+
+async function waitForFile(path: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!existsSync(path)) {
+    if (Date.now() > until) throw new Error(`${path} was not written within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    supervisor.killAll();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { renderReport, targetResults, type BenchReport } from './bench.table.js';
+import { percentile, summarize } from './latency.stats.js';
+import { applicationsByIdMinimum, bidsWithAuctionsPlan } from './minimum.calls.js';
+import { callsBeyond, type SimLogEntry } from './sim.control.js';
+
+// The bench's arithmetic, not its timings: minimum-call derivations, percentiles, verdicts, table.
+
+describe('minimum upstream calls', () => {
+  it('bids with auctions: the bids page, the active list and one call per closed auction', () => {
+    const active = new Set(['A1', 'A2', 'A3', 'A4']);
+    const plan = bidsWithAuctionsPlan(['a1', 'A2', 'A1', 'C1', 'c1', 'C2', 'A3', 'A4'], active);
+    expect(plan).toMatchObject({ strategy: 'list', distinctAuctions: 6, calls: 1 + 1 + 2 });
+    expect(plan.closedAuctionIds).toEqual(['c1', 'c2']);
+  });
+
+  it('bids with auctions: by id when that is fewer calls than the list', () => {
+    expect(bidsWithAuctionsPlan(['C1', 'C2', 'C1'], new Set(['A1']))).toMatchObject({ strategy: 'per-id', calls: 1 + 2 });
+    expect(bidsWithAuctionsPlan(['A1', 'C1'], new Set(['A1']))).toMatchObject({ strategy: 'per-id', calls: 1 + 2 });
+  });
+
+  it('applications by id: one call per distinct id', () => {
+    expect(applicationsByIdMinimum(['x', 'y', 'X', 'z'])).toBe(3);
+  });
+});
+
+describe('latency percentiles', () => {
+  it('nearest rank, no interpolation or bucketing', () => {
+    const samples = Array.from({ length: 200 }, (_, i) => (i + 1) / 100);
+    expect(percentile(samples, 50)).toBe(1);
+    expect(percentile(samples, 99)).toBe(1.98);
+    expect(summarize([0.31, 0.12, 0.2])).toEqual({ p50: 0.2, p99: 0.31, count: 3 });
+  });
+});
+
+describe('simulator log comparison', () => {
+  const entry = (method: string, path: string, query = ''): SimLogEntry => ({ method, path, query, route: 'x', status: 200, headers: {} });
+  it('names the calls beyond the expected ones, ignoring query order', () => {
+    const expected = [entry('GET', '/api/v1/bids', 'PageSize=50&PageNr=1'), entry('GET', '/api/v1/auction/1')];
+    const actual = [entry('GET', '/api/v1/bids', 'PageNr=1&PageSize=50'), entry('GET', '/api/v1/auction/1'), entry('GET', '/api/v1/auction/1')];
+    expect(callsBeyond(actual, expected)).toEqual([entry('GET', '/api/v1/auction/1')]);
+  });
+});
+
+describe('report table', () => {
+  const latency = (gw: [number, number], direct: [number, number]) => ({
+    ratePerSecond: 200,
+    gateway: { p50: gw[0], p99: gw[1], count: 1000 },
+    direct: { p50: direct[0], p99: direct[1], count: 1000 },
+    failed: { gateway: 0, direct: 0 },
+    target: { p50Ms: 1, p99Ms: 5 },
+    cpu: 'gateway 50%',
+    othersPct: 0,
+    gatewayCpuMsPerOp: 2,
+  });
+  const report: BenchReport = {
+    machine: 'test machine',
+    upstreamLatencyMs: 20,
+    operations: [
+      { index: 1, title: 'fast', calls: { gateway: 1, naive: 1, minimum: 1, minimumNote: '', extra: [] }, latency: latency([21.5, 24], [21, 23]) },
+      { index: 4, title: 'slow', calls: { gateway: 3, naive: 5, minimum: 2, minimumNote: '', extra: ['GET /x -> 200'] }, latency: latency([23, 30], [21, 23]) },
+    ],
+    throughput: { gatewayRps: [700, 800, 900], bareRps: [1000, 1000, 1000], bareFetchRps: [900, 1000, 1100], connections: 16, roundS: 4, target: 0.7, cpu: [], othersPct: 35, gatewayCpuMsPerOp: 1.25, bareCpuMsPerOp: 0.25, bareFetchCpuMsPerOp: 1 },
+    floor: { ratePerSecond: 200, bare: { p50: 1.5, p99: 4, count: 1000 }, cpuMsPerOp: 0.5 },
+    memory: { afterStartBytes: 50 * 1024 * 1024, peakBytes: 100 * 1024 * 1024 },
+    notes: ['a note'],
+  };
+
+  it('checks every target', () => {
+    // op 1 calls + latency, op 4 calls + latency, throughput (0.8 >= 0.7)
+    expect(targetResults(report)).toEqual([true, true, false, false, true]);
+  });
+
+  it('prints FAIL rows, signed added latency and the ratio', () => {
+    const text = renderReport(report);
+    expect(text).toContain('| 1 | fast | 1 / 1 / 1 | 200/s | 21.50 / 24.00 | 21.00 / 23.00 | +0.50 / +1.00 | calls PASS · latency PASS');
+    expect(text).toContain('calls **FAIL** (+1) · latency **FAIL**');
+    expect(text).toContain('ratio 80.0% | throughput PASS (≥ 70%) · ⚠ other processes used 35% of a core |');
+    expect(text).toContain('50.0 → 100.0 MiB');
+    expect(text).toContain('bare Apollo 1.50 / 4.00, 0.50 ms CPU each');
+    expect(text).toContain('Targets: 3 of 5 PASS — 2 **FAIL**.');
+  });
+});

@@ -1,0 +1,167 @@
+import type { Percentiles } from './latency.stats.js';
+import { median } from './latency.stats.js';
+
+// The bench's result as data, the target checks, and the markdown table that reports both.
+
+export interface CallCounts {
+  gateway: number;
+  naive: number;
+  minimum: number;
+  minimumNote: string;
+  /** The gateway's calls beyond the minimum, from the simulator log ("GET /api/v1/... -> 200"). */
+  extra: string[];
+}
+
+export interface LatencyReport {
+  ratePerSecond: number;
+  gateway: Percentiles;
+  direct: Percentiles;
+  /** Requests that failed or did not finish, per side. */
+  failed: { gateway: number; direct: number };
+  target?: { p50Ms: number; p99Ms: number };
+  /** CPU of each process while measuring, e.g. "gateway 61%, simulators 19%, ..." (% of one core). */
+  cpu: string;
+  /** CPU used meanwhile by processes outside the bench, % of one core. */
+  othersPct: number;
+  /** The gateway's CPU time per operation at this rate (warm-up included), ms. */
+  gatewayCpuMsPerOp: number;
+}
+
+export interface OperationReport {
+  index: number;
+  title: string;
+  calls: CallCounts;
+  latency: LatencyReport;
+}
+
+export interface ThroughputReport {
+  /** Successful answers per second of each round; the servers take turns within a round. */
+  gatewayRps: number[];
+  bareRps: number[];
+  /** Bare Apollo whose resolver makes op 1's one upstream call (reference, no target). */
+  bareFetchRps: number[];
+  connections: number;
+  roundS: number;
+  /** Target ratio gateway / bare, e.g. 0.7. */
+  target: number;
+  /** CPU per round, gateway's then bare's (% of one core). */
+  cpu: string[];
+  /** Most CPU that processes outside the bench used in any round, % of one core. */
+  othersPct: number;
+  /** CPU time per answered request at full load, ms. */
+  gatewayCpuMsPerOp: number;
+  bareCpuMsPerOp: number;
+  bareFetchCpuMsPerOp: number;
+}
+
+/** Bare Apollo alone at op 1's fixed rate: what the framework costs on this machine before any gateway work. */
+export interface FloorReport {
+  ratePerSecond: number;
+  bare: Percentiles;
+  cpuMsPerOp: number;
+}
+
+export interface BenchReport {
+  machine: string;
+  upstreamLatencyMs: number;
+  operations: OperationReport[];
+  floor: FloorReport;
+  throughput: ThroughputReport;
+  /** The gateway's VmRSS once started, and its VmHWM at the end. */
+  memory: { afterStartBytes: number; peakBytes: number };
+  notes: string[];
+}
+
+export function callsPass(calls: CallCounts): boolean {
+  return calls.gateway === calls.minimum;
+}
+
+export function addedLatency(latency: LatencyReport): { p50: number; p99: number } {
+  return { p50: latency.gateway.p50 - latency.direct.p50, p99: latency.gateway.p99 - latency.direct.p99 };
+}
+
+/** undefined when the operation has no latency target. */
+export function latencyPass(latency: LatencyReport): boolean | undefined {
+  if (!latency.target) return undefined;
+  const added = addedLatency(latency);
+  const clean = latency.failed.gateway === 0 && latency.failed.direct === 0;
+  return clean && added.p50 <= latency.target.p50Ms && added.p99 <= latency.target.p99Ms;
+}
+
+export function throughputRatio(t: ThroughputReport): number {
+  return median(t.gatewayRps) / median(t.bareRps);
+}
+
+export function throughputPass(t: ThroughputReport): boolean {
+  return throughputRatio(t) >= t.target;
+}
+
+export function targetResults(report: BenchReport): boolean[] {
+  const rows = report.operations.flatMap((op) => {
+    const latency = latencyPass(op.latency);
+    return latency === undefined ? [callsPass(op.calls)] : [callsPass(op.calls), latency];
+  });
+  return [...rows, throughputPass(report.throughput)];
+}
+
+/** Above this much CPU used by other processes (% of one core), a row is flagged as measured on a busy machine. */
+export const BUSY_MACHINE_PCT = 20;
+
+const verdict = (pass: boolean) => (pass ? 'PASS' : '**FAIL**');
+const busy = (othersPct: number) => (othersPct > BUSY_MACHINE_PCT ? [`⚠ other processes used ${othersPct}% of a core`] : []);
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}` : 'n/a');
+const int = (v: number) => Math.round(v).toLocaleString('en-US');
+
+export function renderTable(report: BenchReport): string {
+  const lines = [
+    '| # | Operation | Upstream calls: gateway / naive / minimum | Fixed rate | Gateway p50 / p99 (ms) | Direct p50 / p99 (ms) | Added p50 / p99 (ms) | Targets |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const op of report.operations) {
+    const { calls, latency } = op;
+    const added = addedLatency(latency);
+    const over = calls.gateway - calls.minimum;
+    const callCell = `${calls.gateway} / ${calls.naive} / ${calls.minimum}`;
+    const checks = [`calls ${verdict(callsPass(calls))}${over !== 0 ? ` (${over > 0 ? '+' : ''}${over})` : ''}`];
+    const lat = latencyPass(latency);
+    if (lat !== undefined) checks.push(`latency ${verdict(lat)} (≤ ${latency.target!.p50Ms} / ≤ ${latency.target!.p99Ms})`);
+    const failed = latency.failed.gateway + latency.failed.direct;
+    if (failed > 0) checks.push(`${latency.failed.gateway} + ${latency.failed.direct} failed requests`);
+    checks.push(...busy(latency.othersPct));
+    lines.push(
+      `| ${op.index} | ${op.title} | ${callCell} | ${latency.ratePerSecond}/s | ${ms(latency.gateway.p50)} / ${ms(latency.gateway.p99)} | ${ms(latency.direct.p50)} / ${ms(latency.direct.p99)} | ${signed(added.p50)} / ${signed(added.p99)} | ${checks.join(' · ')} |`,
+    );
+  }
+  const t = report.throughput;
+  const ratio = throughputRatio(t);
+  lines.push(
+    `| T | max throughput of op 1, upstream latency 0 | – | closed loop, ${t.connections} connections | gateway ${int(median(t.gatewayRps))} req/s, ${ms(t.gatewayCpuMsPerOp)} ms CPU each | bare Apollo ${int(median(t.bareRps))} req/s, ${ms(t.bareCpuMsPerOp)} ms CPU each | ratio ${(ratio * 100).toFixed(1)}% | ${[`throughput ${verdict(ratio >= t.target)} (≥ ${Math.round(t.target * 100)}%)`, ...busy(t.othersPct)].join(' · ')} |`,
+  );
+  const fetchRatio = median(t.gatewayRps) / median(t.bareFetchRps);
+  lines.push(
+    `| U | same, bare Apollo + op 1's one upstream fetch (no gateway code) | – | closed loop, ${t.connections} connections | gateway ${int(median(t.gatewayRps))} req/s | bare Apollo + fetch ${int(median(t.bareFetchRps))} req/s, ${ms(t.bareFetchCpuMsPerOp)} ms CPU each | ratio ${(fetchRatio * 100).toFixed(1)}% | reference, no target |`,
+  );
+  const f = report.floor;
+  lines.push(
+    `| F | framework floor: bare Apollo answering op 1 with a constant | – | ${f.ratePerSecond}/s | bare Apollo ${ms(f.bare.p50)} / ${ms(f.bare.p99)}, ${ms(f.cpuMsPerOp)} ms CPU each | – | – | – |`,
+  );
+  const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  lines.push(`| M | gateway memory: RSS after start-up → peak RSS (VmHWM) | – | – | ${mib(report.memory.afterStartBytes)} → ${mib(report.memory.peakBytes)} MiB | – | – | – |`);
+  return lines.join('\n');
+}
+
+/** The whole markdown block: machine, table, verdict, notes. */
+export function renderReport(report: BenchReport): string {
+  const results = targetResults(report);
+  const passed = results.filter(Boolean).length;
+  return [
+    `Machine: ${report.machine}`,
+    `Upstream latency injected per call: ${report.upstreamLatencyMs} ms in rows 1–6, 0 ms in rows T and U (row F has no upstream).`,
+    '',
+    renderTable(report),
+    '',
+    `Targets: ${passed} of ${results.length} PASS${passed < results.length ? ` — ${results.length - passed} **FAIL**` : ''}.`,
+    ...(report.notes.length > 0 ? ['', ...report.notes.map((n) => `- ${n}`)] : []),
+  ].join('\n');
+}

@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { renameSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { startGateway, type UpstreamSettings } from '../../src/server/gateway.server.js';
+import type { Logger } from '../../src/server/logger.js';
+import { exitWithParent, reportReady } from './child.lifecycle.js';
+
+// Bench child: the gateway as `npm start` builds it for production (GraphiQL off; the parent sets
+// NODE_ENV=production), over the bench's simulators.
+// BENCH_GATEWAY (JSON, see GatewayProcessSettings) says where the upstreams are and whether the
+// loaders batch (`batching: false` is the naive-resolver baseline).
+
+export interface GatewayProcessSettings {
+  bondora: { url: string; token: string };
+  bond: { url: string; identity: string; apiKey: string };
+  batching: boolean;
+}
+
+const settings = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayProcessSettings;
+
+// Client-side rate budgets and list caching off, like the simulators' own limits: the bench counts
+// every upstream call an operation needs.
+const upstreams: UpstreamSettings = {
+  bondora: { url: settings.bondora.url, accessToken: settings.bondora.token, rateLimits: false, listCacheTtlMs: 0 },
+  bond: { ...settings.bond, rateLimits: false },
+  timeoutMs: 10_000,
+};
+
+// Warnings and errors only: an info line per request would cost the gateway more than it measures.
+const write = (level: string) => (message: string, detail: Record<string, unknown> = {}) => {
+  process.stderr.write(`${JSON.stringify({ level, message, ...detail })}\n`);
+};
+const logger: Logger = { info: () => {}, warn: write('warn'), error: write('error') };
+
+const gateway = await startGateway(
+  { upstreams, logger, loaders: { batching: settings.batching }, graphiql: false },
+  0,
+  '127.0.0.1',
+);
+exitWithParent(() => gateway.close(), profiler(process.env.BENCH_PROFILE_FILE));
+reportReady({ url: gateway.url });
+
+/** "profile start" / "profile stop" on stdin: a V8 CPU profile of just that window, written to `file`. */
+function profiler(file: string | undefined): ((line: string) => void) | undefined {
+  if (!file) return undefined;
+  const session = new Session();
+  session.connect();
+  return (line) => {
+    const step =
+      line === 'profile start'
+        ? session.post('Profiler.enable').then(() => session.post('Profiler.start'))
+        : line === 'profile stop'
+          ? session.post('Profiler.stop').then(({ profile }) => {
+              // Renamed into place whole, so the parent never reads half a file.
+              writeFileSync(`${file}.tmp`, JSON.stringify(profile));
+              renameSync(`${file}.tmp`, file);
+            })
+          : Promise.resolve();
+    step.catch((error: unknown) => process.stderr.write(`profiler: ${String(error)}\n`));
+  };
+}
