@@ -6,7 +6,7 @@ import { BondoraSimulator } from './bondora/bondora.simulator.js';
 
 const config = loadConfig();
 const bondora = new BondoraSimulator({ rateLimits: true });
-const bond = new BondSimulator();
+const bond = new BondSimulator({ rateLimit: 1000 });
 const bondoraUrl = await bondora.start(config.simulatorPorts.bondora, config.host);
 const bondUrl = await bond.start(config.simulatorPorts.bond, config.host);
 
