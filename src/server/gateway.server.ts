@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GatewayContext } from '../graphql/context.js';
@@ -98,7 +98,13 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
       warn: (m: unknown) => logger.warn(String(m)),
       error: (m: unknown) => logger.error(String(m)),
     },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled(), costLimitPlugin(limits.maxCost)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // The schema sets no cache hints, and the plugin's hook on every resolved field is pure cost.
+      ApolloServerPluginCacheControlDisabled(),
+      costLimitPlugin(limits.maxCost),
+    ],
   });
   await apollo.start();
 
