@@ -34,9 +34,9 @@ export const GRAPHIQL_WORKERS = {
 } as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const clientEntry = path.resolve(here, '../graphiql/graphiql.client.js');
+const clientEntry = path.resolve(here, 'graphiql/graphiql.client.js');
 // Never written: esbuild needs an output folder to name files even with write: false.
-const outdir = path.resolve(here, '../graphiql/.out');
+const outdir = path.resolve(here, 'graphiql/.out');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

@@ -4,7 +4,7 @@ import { GRAPHIQL_DEFAULT_HEADERS, GRAPHIQL_TABS, type GraphiqlTab } from './gra
 // The HTML shell of GraphiQL: a stylesheet, one module script, and the settings the script reads
 // from an inert JSON block (so the page needs no inline script and can forbid them by CSP).
 
-/** Settings read by src/graphiql/graphiql.client.js. */
+/** Settings read by src/server/graphiql/graphiql.client.js. */
 export interface GraphiqlClientConfig {
   endpoint: string;
   workers: Record<keyof typeof GRAPHIQL_WORKERS, string>;
