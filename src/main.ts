@@ -29,8 +29,12 @@ async function main(): Promise<void> {
     `GraphQL gateway   ${gateway.url}/graphql`,
     ...(config.graphiql ? [`GraphiQL          ${gateway.url}/graphql (open in a browser)`] : []),
     `Health            ${gateway.url}/healthz`,
+    ...(upstreams.settings.bondora.oauth
+      ? [`Bondora login     ${gateway.url}/auth/bondora/login (status: ${gateway.url}/auth/bondora/status)`]
+      : []),
     `Bondora upstream  ${upstreams.simulated.bondora ? `${upstreams.simulated.bondora} (embedded simulator)` : upstreams.settings.bondora.url}`,
     `Bond upstream     ${upstreams.simulated.bond ? `${upstreams.simulated.bond} (embedded simulator)` : upstreams.settings.bond.url}`,
+    ...Object.values(upstreams.simulated).map((url) => `Simulator control ${new URL(url).origin}/__sim/log, ${new URL(url).origin}/__sim/faults/<route>`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 

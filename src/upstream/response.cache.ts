@@ -62,10 +62,6 @@ export class ResponseCache<T> {
     }
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   private keep(id: string, entry: Entry<T>): void {
     this.entries.delete(id);
     this.entries.set(id, entry);

@@ -42,9 +42,15 @@ describe('npm start (src/main.ts)', () => {
     expect(stdout).toMatch(/Health\s+http:\/\/127\.0\.0\.1:\d+\/healthz/);
     expect(stdout).toMatch(/Bondora upstream\s+http:\/\/127\.0\.0\.1:\d+ \(embedded simulator\)/);
     expect(stdout).toMatch(/Bond upstream\s+http:\/\/127\.0\.0\.1:\d+\/api\/v0\.1 \(embedded simulator\)/);
+    expect(stdout).toMatch(/GraphiQL\s+http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(stdout).toMatch(/Bondora login\s+http:\/\/127\.0\.0\.1:\d+\/auth\/bondora\/login/);
+    expect(stdout.match(/Simulator control\s+http:\/\/127\.0\.0\.1:\d+\/__sim\/log/g)).toHaveLength(2);
 
     const health = await fetch(`${gatewayUrl}/healthz`);
     expect(health.status).toBe(200);
+    const login = await fetch(`${gatewayUrl}/auth/bondora/login`, { redirect: 'manual' });
+    expect(login.status).toBe(302);
+    expect(login.headers.get('location')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?response_type=code&client_id=bondora-demo-client/);
 
     const res = await fetch(`${gatewayUrl}/graphql`, {
       method: 'POST',
