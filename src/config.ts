@@ -49,6 +49,8 @@ export interface Config {
   /** Ports of `npm run simulators` (the embedded simulators of `npm start` take free ports). */
   readonly simulatorPorts: { readonly bondora: number; readonly bond: number };
   readonly production: boolean;
+  /** REDIS_URL: shares OAuth login states and tokens between gateway processes; unset keeps them in this process. */
+  readonly redis: { readonly url: string | undefined; readonly keyPrefix: string };
   /** GraphiQL for browsers on GET /graphql (GRAPHIQL); on unless production. */
   readonly graphiql: boolean;
   /** Schema introspection (INTROSPECTION); on unless production. */
@@ -106,6 +108,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       bond: integer(read, 'BOND_SIMULATOR_PORT', 4002, 0, 65535),
     },
     production,
+    redis: { url: redisUrl(read), keyPrefix: read('REDIS_KEY_PREFIX') ?? 'bondora-bond-gateway:' },
     graphiql: flag(read, 'GRAPHIQL', !production),
     introspection: flag(read, 'INTROSPECTION', !production),
   });
@@ -173,6 +176,13 @@ function bondRateLimit(read: Reader): RateLimitTable | false {
   if (raw === undefined) return BOND_RATE_LIMITS;
   if (/^off$/i.test(raw)) return false;
   return { default: rate('BOND_RATE_LIMIT', raw, 'credential') };
+}
+
+function redisUrl(read: Reader): string | undefined {
+  const raw = read('REDIS_URL');
+  if (raw === undefined) return undefined;
+  if (!/^rediss?:\/\/\S+$/.test(raw)) throw new ConfigError('REDIS_URL', 'must look like redis://host:6379/0 or rediss://...');
+  return raw;
 }
 
 function flag(read: Reader, name: string, fallback: boolean): boolean {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config.js';
 import { startGateway } from './server/gateway.server.js';
 import { jsonLogger } from './server/logger.js';
+import { connectRedis, RedisLoginStateStore, RedisTokenStore } from './server/redis.stores.js';
 import { startUpstreams } from './server/upstreams.start.js';
 
 // `npm start`: the gateway, on real upstreams where configured and on the embedded simulators otherwise.
@@ -18,9 +19,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = jsonLogger();
+  const redis = config.redis.url ? await connectRedis(config.redis.url) : undefined;
+  const sharedState = redis && {
+    loginStates: new RedisLoginStateStore(redis, config.redis.keyPrefix),
+    tokens: new RedisTokenStore(redis, config.redis.keyPrefix),
+  };
   const upstreams = await startUpstreams(config, config.host);
   const gateway = await startGateway(
-    { upstreams: upstreams.settings, logger, introspection: config.introspection, graphiql: config.graphiql },
+    { upstreams: upstreams.settings, logger, introspection: config.introspection, graphiql: config.graphiql, sharedState },
     config.port,
     config.host,
   );
@@ -45,6 +51,7 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     await gateway.close();
     await upstreams.stop();
+    await redis?.quit();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

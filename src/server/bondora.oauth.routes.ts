@@ -22,22 +22,32 @@ export interface BondoraOAuthSettings {
   refreshToken?: string;
 }
 
-const STATE_TTL_MS = 10 * 60_000;
+export const LOGIN_STATE_TTL_MS = 10 * 60_000;
 const MAX_PENDING_STATES = 1000;
 
-/** One-time login states; bounded, so anonymous login requests cannot grow memory without limit. */
-class StateStore {
+/** One-time login states: issued by /login, taken by /callback (possibly in another gateway process). */
+export interface LoginStateStore {
+  issue(): Promise<string>;
+  /** True once for a state that was issued and has not expired. */
+  take(state: string): Promise<boolean>;
+}
+
+export function newLoginState(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** This process only; bounded, so anonymous login requests cannot grow memory without limit. */
+export class MemoryLoginStateStore implements LoginStateStore {
   private readonly states = new Map<string, number>();
 
-  issue(): string {
-    const state = randomBytes(24).toString('base64url');
-    this.states.set(state, Date.now() + STATE_TTL_MS);
+  async issue(): Promise<string> {
+    const state = newLoginState();
+    this.states.set(state, Date.now() + LOGIN_STATE_TTL_MS);
     while (this.states.size > MAX_PENDING_STATES) this.states.delete(this.states.keys().next().value!);
     return state;
   }
 
-  /** True once for a state this gateway issued and that has not expired. */
-  take(state: string): boolean {
+  async take(state: string): Promise<boolean> {
     const expires = this.states.get(state);
     this.states.delete(state);
     return expires !== undefined && expires > Date.now();
@@ -50,25 +60,27 @@ export interface BondoraOAuthRoutesOptions {
   credential: OAuthCredential;
   /** The callback URL when the settings give none (known only once the server listens). */
   defaultRedirectUri: () => string;
+  /** Shared between gateway processes when a login may come back to another one. */
+  states?: LoginStateStore;
   logger: Logger;
 }
 
 export function bondoraOAuthRoutes(options: BondoraOAuthRoutesOptions): Router {
   const { settings, oauth, credential, logger } = options;
-  const states = new StateStore();
+  const states = options.states ?? new MemoryLoginStateStore();
   const redirectUri = () => settings.redirectUri ?? options.defaultRedirectUri();
   const fail = (res: express.Response, status: number, code: string, message: string) =>
     res.status(status).json({ error: { code, message } });
 
   const router = express.Router();
-  router.get('/auth/bondora/login', (_req, res) => {
+  router.get('/auth/bondora/login', async (_req, res) => {
     const url = new URL(settings.authorizeUrl);
     url.search = new URLSearchParams({
       response_type: 'code',
       client_id: settings.clientId,
       scope: settings.scopes,
       redirect_uri: redirectUri(),
-      state: states.issue(),
+      state: await states.issue(),
     }).toString();
     res.redirect(302, url.toString());
   });
@@ -77,7 +89,7 @@ export function bondoraOAuthRoutes(options: BondoraOAuthRoutesOptions): Router {
     const param = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
     const state = param('state');
     // The state is checked first: a callback this gateway did not start changes nothing.
-    if (!state || !states.take(state)) {
+    if (!state || !/^[\w-]{16,64}$/.test(state) || !(await states.take(state))) {
       return fail(res, 400, 'BAD_REQUEST', 'Unknown or expired login state; start again at /auth/bondora/login');
     }
     const denied = param('error');
@@ -85,9 +97,10 @@ export function bondoraOAuthRoutes(options: BondoraOAuthRoutesOptions): Router {
     const code = param('code');
     if (!code) return fail(res, 400, 'BAD_REQUEST', 'The callback carries no authorization code');
     try {
-      credential.connect(await oauth.exchangeCode(code, redirectUri()));
-      logger.info('bondora account connected', { expiresAt: credential.status().expiresAt });
-      res.json({ status: 'connected', ...credential.status() });
+      await credential.connect(await oauth.exchangeCode(code, redirectUri()));
+      const status = await credential.status();
+      logger.info('bondora account connected', { expiresAt: status.expiresAt });
+      res.json({ status: 'connected', ...status });
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       logger.warn('bondora code exchange failed', { kind: error.kind, status: error.status });
@@ -96,8 +109,8 @@ export function bondoraOAuthRoutes(options: BondoraOAuthRoutesOptions): Router {
     }
   });
 
-  router.get('/auth/bondora/status', (_req, res) => {
-    res.json(credential.status());
+  router.get('/auth/bondora/status', async (_req, res) => {
+    res.json(await credential.status());
   });
   return router;
 }

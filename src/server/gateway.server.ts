@@ -12,9 +12,9 @@ import { createErrorFormatter } from '../graphql/error.mapper.js';
 import { subgraphSchema } from './subgraph.schema.js';
 import { createBondHttp } from '../upstream/bond/bond.client.js';
 import { createBondoraHttp } from '../upstream/bondora/bondora.client.js';
-import { fixedCredential, OAuthCredential, type BondoraCredential } from '../upstream/bondora/bondora.credential.js';
+import { fixedCredential, OAuthCredential, type BondoraCredential, type TokenStore } from '../upstream/bondora/bondora.credential.js';
 import { BondoraOAuthClient, createBondoraOAuthHttp } from '../upstream/bondora/bondora.oauth.client.js';
-import { bondoraOAuthRoutes, type BondoraOAuthSettings } from './bondora.oauth.routes.js';
+import { bondoraOAuthRoutes, type BondoraOAuthSettings, type LoginStateStore } from './bondora.oauth.routes.js';
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from '../config.js';
 import { createContextFactory } from './context.factory.js';
 import { graphiqlRoutes } from './graphiql.route.js';
@@ -50,6 +50,8 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Depth, alias, cost, batch and body-size limits (DEFAULT_QUERY_LIMITS when omitted). */
   limits?: QueryLimits;
+  /** Login states and OAuth tokens shared with other gateway processes (in this process when omitted). */
+  sharedState?: { loginStates: LoginStateStore; tokens: TokenStore };
   /** Benchmark-only: `{ batching: false }` measures what a naive resolver would cost upstream. */
   loaders?: LoaderSettings;
   /** GraphiQL for browsers that open /graphql (default true); production turns it off unless configured. */
@@ -115,10 +117,21 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     const oauthHttp = createBondoraOAuthHttp(upstreams.bondora.url, upstreams.timeoutMs);
     httpClients.push(oauthHttp);
     const client = new BondoraOAuthClient(oauthHttp, oauth);
-    const credential = new OAuthCredential(client, { accessToken: upstreams.bondora.accessToken, refreshToken: oauth.refreshToken });
+    const credential = new OAuthCredential(
+      client,
+      { accessToken: upstreams.bondora.accessToken, refreshToken: oauth.refreshToken },
+      options.sharedState?.tokens,
+    );
     bondoraCredential = credential;
     app.use(
-      bondoraOAuthRoutes({ settings: oauth, oauth: client, credential, logger, defaultRedirectUri: () => `${publicUrl}/auth/bondora/callback` }),
+      bondoraOAuthRoutes({
+        settings: oauth,
+        oauth: client,
+        credential,
+        logger,
+        states: options.sharedState?.loginStates,
+        defaultRedirectUri: () => `${publicUrl}/auth/bondora/callback`,
+      }),
     );
   }
 

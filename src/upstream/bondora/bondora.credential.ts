@@ -23,71 +23,111 @@ export interface OAuthConnectionStatus {
   lastError: string | null;
 }
 
+/** What an OAuth connection holds; expiresAt in epoch ms, absent for a token that never expires. */
+export interface StoredTokens {
+  accessToken?: string;
+  refreshToken?: string;
+  expiresAt?: number;
+  scope?: string;
+  lastError?: string;
+}
+
+/** Where the connection's tokens live when several gateway processes share one Bondora account. */
+export interface TokenStore {
+  load(): Promise<StoredTokens | undefined>;
+  save(tokens: StoredTokens): Promise<void>;
+}
+
 export class OAuthCredential implements BondoraCredential {
-  private accessToken: string | undefined;
-  private refreshToken: string | undefined;
-  private expiresAt: number | undefined;
-  private scope: string | undefined;
+  private tokens: StoredTokens;
   private refreshing: Promise<string | undefined> | undefined;
-  private lastError: string | undefined;
 
   /**
+   * @param store shared with the other gateway processes (a login or refresh in one serves all); none keeps them here
    * @param refreshAheadMs how long before expiry a token is replaced, so no call goes out with a dying token
    */
   constructor(
     private readonly oauth: BondoraOAuthClient,
-    initial: { accessToken?: string; refreshToken?: string },
+    initial: StoredTokens,
+    private readonly store?: TokenStore,
     private readonly refreshAheadMs = 60_000,
   ) {
-    this.accessToken = initial.accessToken;
-    this.refreshToken = initial.refreshToken;
+    this.tokens = { ...initial };
   }
 
   async token(): Promise<string | undefined> {
-    const fresh = this.accessToken && (this.expiresAt === undefined || this.expiresAt - Date.now() > this.refreshAheadMs);
-    if (fresh || !this.refreshToken) return this.accessToken;
+    if (this.fresh()) return this.tokens.accessToken;
+    // Another process may have logged in or refreshed already.
+    await this.sync();
+    if (this.fresh() || !this.tokens.refreshToken) return this.tokens.accessToken;
     return this.refresh();
   }
 
   async renew(stale: string): Promise<string | undefined> {
-    // Another call may have renewed it already while this one was in flight.
-    if (this.accessToken && this.accessToken !== stale) return this.accessToken;
-    if (!this.refreshToken) return undefined;
+    await this.sync();
+    // Another call, or another process, may have renewed it while this one was in flight.
+    if (this.tokens.accessToken && this.tokens.accessToken !== stale) return this.tokens.accessToken;
+    if (!this.tokens.refreshToken) return undefined;
     return this.refresh();
   }
 
   /** Takes the tokens of a completed login. */
-  connect(tokens: TokenSet): void {
-    this.accessToken = tokens.accessToken;
-    this.refreshToken = tokens.refreshToken ?? this.refreshToken;
-    this.expiresAt = tokens.expiresAt;
-    this.scope = tokens.scope ?? this.scope;
-    this.lastError = undefined;
+  async connect(set: TokenSet): Promise<void> {
+    await this.keep({
+      accessToken: set.accessToken,
+      refreshToken: set.refreshToken ?? this.tokens.refreshToken,
+      expiresAt: set.expiresAt,
+      scope: set.scope ?? this.tokens.scope,
+    });
   }
 
-  status(): OAuthConnectionStatus {
+  async status(): Promise<OAuthConnectionStatus> {
+    await this.sync();
+    const { accessToken, expiresAt, scope, lastError } = this.tokens;
     return {
-      connected: this.accessToken !== undefined,
-      expiresAt: this.expiresAt === undefined ? null : new Date(this.expiresAt).toISOString(),
-      scope: this.scope ?? null,
-      lastError: this.lastError ?? null,
+      connected: accessToken !== undefined,
+      expiresAt: expiresAt === undefined ? null : new Date(expiresAt).toISOString(),
+      scope: scope ?? null,
+      lastError: lastError ?? null,
     };
+  }
+
+  private fresh(): boolean {
+    const { accessToken, expiresAt } = this.tokens;
+    return accessToken !== undefined && (expiresAt === undefined || expiresAt - Date.now() > this.refreshAheadMs);
+  }
+
+  private async sync(): Promise<void> {
+    if (!this.store) return;
+    try {
+      const shared = await this.store.load();
+      if (shared) this.tokens = shared;
+    } catch {
+      // An unreachable store must not stop calls this process can still make with what it holds.
+    }
+  }
+
+  private async keep(tokens: StoredTokens): Promise<void> {
+    this.tokens = tokens;
+    await this.store?.save(tokens);
   }
 
   /** One refresh at a time; concurrent callers share it. A failed refresh drops the connection. */
   private refresh(): Promise<string | undefined> {
     this.refreshing ??= (async () => {
+      const refreshToken = this.tokens.refreshToken!;
       try {
-        this.connect(await this.oauth.refresh(this.refreshToken!));
-        return this.accessToken;
+        const set = await this.oauth.refresh(refreshToken);
+        await this.connect(set);
+        return this.tokens.accessToken;
       } catch (error) {
-        this.accessToken = undefined;
-        this.expiresAt = undefined;
-        this.lastError = error instanceof Error ? error.message : String(error);
         // A refused refresh token needs a new login; a network failure may pass, so it is kept.
-        if (error instanceof UpstreamError && (error.kind === 'BAD_REQUEST' || error.kind === 'UNAUTHENTICATED')) {
-          this.refreshToken = undefined;
-        }
+        const refused = error instanceof UpstreamError && (error.kind === 'BAD_REQUEST' || error.kind === 'UNAUTHENTICATED');
+        await this.keep({
+          scope: this.tokens.scope,
+          refreshToken: refused ? undefined : refreshToken,
+          lastError: error instanceof Error ? error.message : String(error),
+        }).catch(() => undefined);
         return undefined;
       } finally {
         this.refreshing = undefined;
