@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = jsonLogger();
-  const redis = config.redis.url ? await connectRedis(config.redis.url) : undefined;
+  const redis = config.redis.url ? await connectRedis(config.redis.url, (message) => logger.warn('redis', { message })) : undefined;
   const sharedState = redis && {
     loginStates: new RedisLoginStateStore(redis, config.redis.keyPrefix),
     tokens: new RedisTokenStore(redis, config.redis.keyPrefix),

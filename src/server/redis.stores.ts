@@ -48,15 +48,23 @@ export class RedisTokenStore implements TokenStore {
   }
 }
 
-/** Connects and pings, so a wrong REDIS_URL fails at start-up rather than at the first login. */
-export async function connectRedis(url: string): Promise<Redis> {
+/**
+ * Connects and pings, so a wrong REDIS_URL fails at start-up rather than at the first login.
+ * Later connection errors go to `onError` (ioredis reconnects by itself).
+ */
+export async function connectRedis(url: string, onError: (message: string) => void = () => {}): Promise<Redis> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000 });
+  let lastError: Error | undefined;
+  redis.on('error', (error: Error) => {
+    lastError = error;
+    onError(error.message);
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    throw new Error(`cannot reach Redis at REDIS_URL (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`cannot reach Redis at REDIS_URL (${(lastError ?? (error as Error)).message})`);
   }
   return redis;
 }
