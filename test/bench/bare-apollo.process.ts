@@ -6,7 +6,9 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { AuctionExtendedDto, BondoraEnvelope } from '../../src/upstream/bondora/bondora.dto.js';
+import { toDateTime } from '../../src/graphql/value.mapper.js';
 import { exitWithParent, reportReady } from './child.lifecycle.js';
+import { auctionFields } from './direct.client.js';
 
 // Bench child: the framework's ceiling. The same @apollo/server and Express 5 integration as the
 // gateway with a hand-written SDL schema: no type-graphql, no context, no loaders, no gateway code.
@@ -44,17 +46,14 @@ async function fetchAuction(id: string): Promise<Record<string, unknown> | null>
   if (response.status === 404) return null;
   const a = ((await response.json()) as BondoraEnvelope<AuctionExtendedDto>).Payload;
   if (!a) return null;
+  // The gateway's own projection and date reading, so both servers answer with the same bytes.
+  const fields = auctionFields(a);
   return {
-    id: a.AuctionId,
-    loanNumber: a.LoanNumber,
-    userName: a.UserName,
-    country: a.Country,
-    rating: a.Rating,
-    interest: String(a.Interest),
-    appliedAmount: String(a.AppliedAmount),
-    remainingAmount: String(a.RemainingAmount),
-    loanDuration: a.LoanDuration,
-    plannedCloseDate: a.PlannedCloseDate ? new Date(/Z$/.test(a.PlannedCloseDate) ? a.PlannedCloseDate : `${a.PlannedCloseDate}Z`).toISOString() : null,
+    ...fields,
+    interest: String(fields.interest),
+    appliedAmount: String(fields.appliedAmount),
+    remainingAmount: String(fields.remainingAmount),
+    plannedCloseDate: toDateTime(fields.plannedCloseDate)?.toISOString() ?? null,
   };
 }
 
