@@ -38,6 +38,33 @@ export interface BondConfig {
   readonly rateLimits: RateLimitTable | false;
 }
 
+/** How callers are identified (AUTH_*). */
+export interface AuthConfig {
+  /**
+   * 'jwt': verify bearer JWTs with AUTH_JWKS_URL or AUTH_PUBLIC_KEY; 'dev': the development issuer
+   * started beside the embedded simulators; 'disabled': every caller is an operator (loopback only).
+   */
+  readonly mode: 'jwt' | 'dev' | 'disabled';
+  readonly jwksUrl: string | undefined;
+  /** SPKI PEM; `\n` escapes in the variable are read as newlines. */
+  readonly publicKeyPem: string | undefined;
+  readonly issuer: string | undefined;
+  readonly audience: string | undefined;
+  readonly scopesClaim: string;
+  readonly customerClaim: string;
+  /** Where the Bondora OAuth callback may send the browser back (AUTH_RETURN_URLS). */
+  readonly returnUrls: readonly string[];
+}
+
+/** Per-request and per-caller bounds (MAX_UPSTREAM_CALLS_PER_REQUEST, CALLER_SHARE_PERCENT, CALLER_RATE_LIMIT). */
+export interface CallerLimitsConfig {
+  readonly maxUpstreamCallsPerRequest: number;
+  /** The most of a shared upstream budget one caller may use in its window, in percent. */
+  readonly sharePercent: number;
+  /** GraphQL requests per caller; false when "off". */
+  readonly rateLimit: { readonly limit: number; readonly periodMs: number } | false;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -55,6 +82,12 @@ export interface Config {
   readonly graphiql: boolean;
   /** Schema introspection (INTROSPECTION); on unless production. */
   readonly introspection: boolean;
+  readonly auth: AuthConfig;
+  /** TOKEN_ENCRYPTION_KEY, base64 of 32 bytes: seals stored OAuth tokens (required with REDIS_URL). */
+  readonly tokenEncryptionKey: string | undefined;
+  readonly callers: CallerLimitsConfig;
+  /** FEDERATION_TRACES: answer a router's ftv1 trace requests. */
+  readonly federationTraces: boolean;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +103,9 @@ export class ConfigError extends Error {
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 10_000;
 export const DEFAULT_LIST_CACHE_TTL_MS = 2_000;
+export const DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST = 50;
+export const DEFAULT_CALLER_SHARE_PERCENT = 25;
+export const DEFAULT_CALLER_RATE_LIMIT = { limit: 20, periodMs: 1000 } as const;
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const read = (name: string): string | undefined => {
@@ -90,9 +126,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (bondUrl && !bond.apiKey) throw new ConfigError('BOND_API_KEY', 'is required when BOND_API_URL is set');
 
   const production = read('NODE_ENV') === 'production';
+  const host = read('HOST') ?? '127.0.0.1';
+  const redis = { url: redisUrl(read), keyPrefix: read('REDIS_KEY_PREFIX') ?? 'bondora-bond-gateway:' };
+  const tokenEncryptionKey = encryptionKey(read);
+  // Tokens written to a shared store must be sealed: the Redis is outside this process.
+  if (redis.url && !tokenEncryptionKey) {
+    throw new ConfigError('TOKEN_ENCRYPTION_KEY', 'is required with REDIS_URL (32 random bytes, base64: `openssl rand -base64 32`)');
+  }
   return deepFreeze({
     port: integer(read, 'PORT', 4000, 0, 65535),
-    host: read('HOST') ?? '127.0.0.1',
+    host,
     bondora: {
       url: bondoraUrl,
       accessToken: read('BONDORA_ACCESS_TOKEN'),
@@ -108,10 +151,87 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       bond: integer(read, 'BOND_SIMULATOR_PORT', 4002, 0, 65535),
     },
     production,
-    redis: { url: redisUrl(read), keyPrefix: read('REDIS_KEY_PREFIX') ?? 'bondora-bond-gateway:' },
+    redis,
     graphiql: flag(read, 'GRAPHIQL', !production),
     introspection: flag(read, 'INTROSPECTION', !production),
+    auth: authConfig(read, host, Boolean(bondoraUrl || bondUrl)),
+    tokenEncryptionKey,
+    callers: {
+      maxUpstreamCallsPerRequest: integer(read, 'MAX_UPSTREAM_CALLS_PER_REQUEST', DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST, 1, 10_000),
+      sharePercent: integer(read, 'CALLER_SHARE_PERCENT', DEFAULT_CALLER_SHARE_PERCENT, 1, 100),
+      rateLimit: callerRateLimit(read),
+    },
+    federationTraces: flag(read, 'FEDERATION_TRACES', false),
   });
+}
+
+const LOOPBACK_HOST = /^(127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOST.test(host);
+}
+
+function authConfig(read: Reader, host: string, realUpstreams: boolean): AuthConfig {
+  const jwksUrl = url(read, 'AUTH_JWKS_URL');
+  const publicKeyPem = read('AUTH_PUBLIC_KEY')?.replace(/\\n/g, '\n');
+  const base = {
+    jwksUrl,
+    publicKeyPem,
+    issuer: read('AUTH_ISSUER'),
+    audience: read('AUTH_AUDIENCE'),
+    scopesClaim: read('AUTH_SCOPES_CLAIM') ?? 'scope',
+    customerClaim: read('AUTH_CUSTOMER_CLAIM') ?? 'bond_customer_id',
+    returnUrls: returnUrls(read),
+  };
+  if (jwksUrl && publicKeyPem) throw new ConfigError('AUTH_JWKS_URL', 'and AUTH_PUBLIC_KEY are exclusive: set one');
+  if (publicKeyPem && !/-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(publicKeyPem)) {
+    throw new ConfigError('AUTH_PUBLIC_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY----- ...)');
+  }
+  if (flag(read, 'AUTH_DISABLED', false)) {
+    // Without authentication every caller acts with the gateway's credentials: only this machine may call.
+    if (!isLoopbackHost(host)) {
+      throw new ConfigError('AUTH_DISABLED', `=true is only allowed when HOST is a loopback address (127.0.0.1, ::1), got HOST=${host}`);
+    }
+    return { ...base, mode: 'disabled' };
+  }
+  if (jwksUrl || publicKeyPem) {
+    if (!base.issuer) throw new ConfigError('AUTH_ISSUER', `is required with ${jwksUrl ? 'AUTH_JWKS_URL' : 'AUTH_PUBLIC_KEY'}`);
+    if (!base.audience) throw new ConfigError('AUTH_AUDIENCE', `is required with ${jwksUrl ? 'AUTH_JWKS_URL' : 'AUTH_PUBLIC_KEY'}`);
+    return { ...base, mode: 'jwt' };
+  }
+  if (realUpstreams) {
+    throw new ConfigError(
+      'AUTH_JWKS_URL',
+      'or AUTH_PUBLIC_KEY (with AUTH_ISSUER and AUTH_AUDIENCE) is required when BONDORA_API_URL or BOND_API_URL is set; AUTH_DISABLED=true on a loopback HOST turns authentication off',
+    );
+  }
+  return { ...base, mode: 'dev' };
+}
+
+function returnUrls(read: Reader): string[] {
+  const raw = read('AUTH_RETURN_URLS');
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => url((name) => (name === 'AUTH_RETURN_URLS' ? entry : undefined), 'AUTH_RETURN_URLS')!);
+}
+
+function encryptionKey(read: Reader): string | undefined {
+  const raw = read('TOKEN_ENCRYPTION_KEY');
+  if (raw === undefined) return undefined;
+  const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64').length : 0;
+  if (bytes !== 32) throw new ConfigError('TOKEN_ENCRYPTION_KEY', `must be 32 bytes in base64 (\`openssl rand -base64 32\`); it decodes to ${bytes} bytes`);
+  return raw;
+}
+
+function callerRateLimit(read: Reader): CallerLimitsConfig['rateLimit'] {
+  const raw = read('CALLER_RATE_LIMIT');
+  if (raw === undefined) return DEFAULT_CALLER_RATE_LIMIT;
+  if (/^off$/i.test(raw)) return false;
+  const { limit, periodMs } = rate('CALLER_RATE_LIMIT', raw, 'credential');
+  return { limit, periodMs };
 }
 
 type Reader = (name: string) => string | undefined;

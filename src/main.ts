@@ -1,16 +1,20 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config.js';
+import { TokenCipher } from './auth/token.cipher.js';
+import { createJwtVerifier } from './auth/jwt.verifier.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import type { CallerAuthentication } from './server/caller.middleware.js';
+import { startDevAuth, type DevAuth } from './server/dev.auth.js';
 import { startGateway } from './server/gateway.server.js';
+import { graphiqlHeaders } from './server/graphiql.examples.js';
 import { jsonLogger } from './server/logger.js';
-import { connectRedis, RedisLoginStateStore, RedisTokenStore } from './server/redis.stores.js';
+import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisTokenStore } from './server/redis.stores.js';
 import { startUpstreams } from './server/upstreams.start.js';
 
 // `npm start`: the gateway, on real upstreams where configured and on the embedded simulators otherwise.
 
-async function main(): Promise<void> {
-  let config;
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -18,29 +22,77 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
   const logger = jsonLogger();
-  const redis = config.redis.url ? await connectRedis(config.redis.url, (message) => logger.warn('redis', { message })) : undefined;
-  const sharedState = redis && {
-    loginStates: new RedisLoginStateStore(redis, config.redis.keyPrefix),
-    tokens: new RedisTokenStore(redis, config.redis.keyPrefix),
-  };
-  const upstreams = await startUpstreams(config, config.host);
+  const redis = config.redis.url ? await connectRedis(config.redis.url, (message) => logger.warn('redis', { error: message })) : undefined;
+  const cipher = config.tokenEncryptionKey ? TokenCipher.fromBase64Key(config.tokenEncryptionKey) : undefined;
+  const sharedState = redis &&
+    cipher && {
+      loginStates: new RedisLoginStateStore(redis, config.redis.keyPrefix),
+      connections: new RedisConnectionStore(redis, config.redis.keyPrefix, cipher),
+      tokens: new RedisTokenStore(redis, config.redis.keyPrefix, cipher),
+    };
+  const upstreams = await startUpstreams(config);
+
+  let dev: DevAuth | undefined;
+  let auth: CallerAuthentication;
+  if (config.auth.mode === 'disabled') auth = { mode: 'disabled' };
+  else if (config.auth.mode === 'dev') {
+    dev = await startDevAuth(upstreams.demoCustomerId);
+    auth = { mode: 'jwt', verifier: dev.verifier };
+  } else {
+    auth = {
+      mode: 'jwt',
+      verifier: createJwtVerifier({
+        jwksUrl: config.auth.jwksUrl,
+        publicKeyPem: config.auth.publicKeyPem,
+        issuer: config.auth.issuer!,
+        audience: config.auth.audience!,
+        scopesClaim: config.auth.scopesClaim,
+        customerClaim: config.auth.customerClaim,
+      }),
+    };
+  }
+
+  const operatorToken = dev?.tokens.find((t) => t.persona.sub === 'dev-operator')?.token;
   const gateway = await startGateway(
-    { upstreams: upstreams.settings, logger, introspection: config.introspection, graphiql: config.graphiql, sharedState },
+    {
+      upstreams: upstreams.settings,
+      logger,
+      auth,
+      callers: config.callers,
+      returnUrls: config.auth.returnUrls,
+      production: config.production,
+      federationTraces: config.federationTraces,
+      introspection: config.introspection,
+      graphiql: config.graphiql,
+      graphiqlHeaders: graphiqlHeaders(operatorToken),
+      sharedState,
+    },
     config.port,
     config.host,
   );
+  if (dev && gateway.bondoraConnections && upstreams.simulated.bondora) await dev.connectInvestors(gateway.bondoraConnections);
 
   const lines = [
     `GraphQL gateway   ${gateway.url}/graphql`,
-    ...(config.graphiql ? [`GraphiQL          ${gateway.url}/graphql (open in a browser)`] : []),
+    ...(config.graphiql ? [`GraphiQL          ${gateway.url}/graphql (open in a browser${operatorToken ? "; it sends the operator's token" : ''})`] : []),
     `Health            ${gateway.url}/healthz`,
-    ...(upstreams.settings.bondora.oauth
-      ? [`Bondora login     ${gateway.url}/auth/bondora/login (status: ${gateway.url}/auth/bondora/status)`]
-      : []),
+    ...(gateway.bondoraConnections ? [`Bondora callback  ${gateway.url}/auth/bondora/callback (start with the connectBondora mutation)`] : []),
     `Bondora upstream  ${upstreams.simulated.bondora ? `${upstreams.simulated.bondora} (embedded simulator)` : upstreams.settings.bondora.url}`,
     `Bond upstream     ${upstreams.simulated.bond ? `${upstreams.simulated.bond} (embedded simulator)` : upstreams.settings.bond.url}`,
     ...Object.values(upstreams.simulated).map((url) => `Simulator control ${new URL(url).origin}/__sim/log, ${new URL(url).origin}/__sim/faults/<route>`),
+    `Callers           ${config.auth.mode === 'disabled' ? 'AUTH_DISABLED: every caller is an operator' : config.auth.mode === 'dev' ? `development issuer ${dev!.issuer.issuer} (JWKS ${dev!.issuer.jwksUrl})` : `JWTs from ${config.auth.issuer}`}`,
+    ...(dev
+      ? [
+          '',
+          'Demo tokens (valid 12 h; send as "Authorization: Bearer <token>"):',
+          ...dev.tokens.flatMap(({ persona, token }) => [`  ${persona.sub}: ${persona.title}`, `    ${token}`]),
+        ]
+      : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -51,6 +103,7 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     await gateway.close();
     await upstreams.stop();
+    await dev?.close();
     await redis?.quit();
     process.exit(0);
   };

@@ -1,3 +1,6 @@
+import type { CallerBondoraAccess } from '../auth/bondora.access.js';
+import type { BondoraConnections } from '../auth/bondora.connections.js';
+import type { Caller } from '../auth/caller.js';
 import type { BondLoaders } from '../loaders/bond.loaders.js';
 import type { BondoraLoaders } from '../loaders/bondora.loaders.js';
 import type { BondClient } from '../upstream/bond/bond.client.js';
@@ -5,8 +8,16 @@ import type { BondoraClient } from '../upstream/bondora/bondora.client.js';
 
 /** Everything one GraphQL operation works with; built fresh per request so nothing leaks across callers. */
 export interface GatewayContext {
+  /** Who is calling: every guard and ownership check reads this. */
+  caller: Caller;
   bondora: BondoraClient;
   bond: BondClient;
   bondoraLoaders: BondoraLoaders;
   bondLoaders: BondLoaders;
+  /** Which Bondora credential this request acts with (decided on first use). */
+  bondoraAccess: CallerBondoraAccess;
+  /** Per-caller Bondora OAuth connections; undefined when no Bondora application is configured. */
+  bondoraConnections: BondoraConnections | undefined;
+  /** Where connectBondora may send the browser back when the login is done (AUTH_RETURN_URLS). */
+  returnUrls: readonly string[];
 }

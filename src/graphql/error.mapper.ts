@@ -34,7 +34,16 @@ export function badUserInput(message: string, field?: string): GraphQLError {
 }
 
 export interface ErrorLogger {
+  warn(message: string, detail: Record<string, unknown>): void;
   error(message: string, detail: Record<string, unknown>): void;
+}
+
+/** An upstream's field name (`applicant.total_annual_income`, `Bids[0].Amount`) as our camelCase input name. */
+function inputFieldName(upstreamField: string): string | undefined {
+  const last = upstreamField.split('.').pop()?.replace(/\[\d+\]/g, '');
+  if (!last || !/^[A-Za-z][A-Za-z0-9_]*$/.test(last)) return undefined;
+  const camel = last.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+  return camel.charAt(0).toLowerCase() + camel.slice(1);
 }
 
 export interface ErrorFormatterOptions {
@@ -47,6 +56,8 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
   const secrets = options.secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
   const scrub = (text: string): string => {
     let out = text.replace(/\b(?:https?|wss?):\/\/[^\s"'<>]+/gi, '[url]');
+    // Upstream text may quote personal data back (an SSN in a validation message): not even the log keeps it.
+    out = out.replace(/\b\d{3}-?\d{2}-?\d{4}\b/g, '[number]');
     for (const secret of secrets) out = out.split(secret).join('[redacted]');
     return out;
   };
@@ -58,16 +69,26 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     if (original instanceof UpstreamError) {
       const extensions: Record<string, unknown> = { code: CODE_OF_KIND[original.kind], upstream: original.upstream };
       if (original.kind === 'RATE_LIMITED') extensions.retryAfterSeconds = original.retryAfterSeconds ?? 1;
-      if (original.kind === 'ERROR' || original.kind === 'UNAVAILABLE' || original.kind === 'TIMEOUT') {
-        options.logger.error('upstream failure', {
+      if (original.reason) extensions.reason = original.reason;
+      let message = original.message;
+      const field = original.kind === 'BAD_REQUEST' && original.field ? inputFieldName(original.field) : undefined;
+      if (field) {
+        extensions.field = field;
+        message = `${message}: it did not accept the value of ${field}`;
+      }
+      // The message is the gateway's own; the upstream's words go to the log, scrubbed.
+      const serverSide = original.kind === 'ERROR' || original.kind === 'UNAVAILABLE' || original.kind === 'TIMEOUT';
+      if (serverSide || original.upstreamText) {
+        (serverSide ? options.logger.error : options.logger.warn).call(options.logger, 'upstream failure', {
           upstream: original.upstream,
           kind: original.kind,
           status: original.status,
-          message: scrub(original.message),
+          error: scrub(original.message),
+          ...(original.upstreamText ? { upstreamText: scrub(original.upstreamText) } : {}),
           path: formatted.path,
         });
       }
-      return { ...base, message: scrub(original.message), extensions };
+      return { ...base, message: scrub(message), extensions };
     }
 
     let code = formatted.extensions?.code;
@@ -83,7 +104,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     }
 
     options.logger.error('unexpected error', {
-      message: scrub(original instanceof Error ? original.message : String(original)),
+      error: scrub(original instanceof Error ? original.message : String(original)),
       stack: original instanceof Error ? original.stack : undefined,
       path: formatted.path,
     });

@@ -3,6 +3,7 @@ import { buildSchema } from 'type-graphql';
 import { AuctionResolver } from './bondora/auction.resolver.js';
 import { BidResolver, CancelBidPayloadResolver, PlacedBidResolver } from './bondora/bid.resolver.js';
 import { CreditApplicationResolver } from './bond/credit-application.resolver.js';
+import { MeResolver } from './caller/me.resolver.js';
 
 export const RESOLVERS = [
   AuctionResolver,
@@ -10,6 +11,7 @@ export const RESOLVERS = [
   PlacedBidResolver,
   CancelBidPayloadResolver,
   CreditApplicationResolver,
+  MeResolver,
 ] as const;
 
 let schema: Promise<GraphQLSchema> | undefined;

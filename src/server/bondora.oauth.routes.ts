@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import express, { type Router } from 'express';
-import type { OAuthCredential } from '../upstream/bondora/bondora.credential.js';
-import type { BondoraOAuthClient } from '../upstream/bondora/bondora.oauth.client.js';
+import type { BondoraConnections } from '../auth/bondora.connections.js';
+import { isAllowedReturnUrl } from '../auth/return.urls.js';
 import { UpstreamError } from '../upstream/upstream.error.js';
 import type { Logger } from './logger.js';
 
-// Connects the gateway to a Bondora account with the authorization-code flow:
-//   GET /auth/bondora/login     redirects to Bondora's authorize page with a one-time state
-//   GET /auth/bondora/callback  checks the state, exchanges the code, keeps the tokens (never shown)
-//   GET /auth/bondora/status    whether the gateway holds a working token, and until when
+// GET /auth/bondora/callback: where Bondora sends the browser after a caller's connectBondora. The
+// state is checked first and names the caller who started the login, so a callback the gateway did
+// not start changes nothing, and a login always lands on the account of the caller who began it.
+// The browser is sent on to the login's returnTo only when it is on AUTH_RETURN_URLS (checked
+// again here, not only when the login started); otherwise the answer is JSON.
 
 export interface BondoraOAuthSettings {
   clientId: string;
@@ -19,98 +19,46 @@ export interface BondoraOAuthSettings {
   redirectUri?: string;
   /** Space-separated Bondora scopes. */
   scopes: string;
+  /** The gateway's own refresh token (BONDORA_REFRESH_TOKEN), for the shared token. */
   refreshToken?: string;
 }
 
-export const LOGIN_STATE_TTL_MS = 10 * 60_000;
-const MAX_PENDING_STATES = 1000;
+export const BONDORA_CALLBACK_PATH = '/auth/bondora/callback';
 
-/** One-time login states: issued by /login, taken by /callback (possibly in another gateway process). */
-export interface LoginStateStore {
-  issue(): Promise<string>;
-  /** True once for a state that was issued and has not expired. */
-  take(state: string): Promise<boolean>;
-}
-
-export function newLoginState(): string {
-  return randomBytes(24).toString('base64url');
-}
-
-/** This process only; bounded, so anonymous login requests cannot grow memory without limit. */
-export class MemoryLoginStateStore implements LoginStateStore {
-  private readonly states = new Map<string, number>();
-
-  async issue(): Promise<string> {
-    const state = newLoginState();
-    this.states.set(state, Date.now() + LOGIN_STATE_TTL_MS);
-    while (this.states.size > MAX_PENDING_STATES) this.states.delete(this.states.keys().next().value!);
-    return state;
-  }
-
-  async take(state: string): Promise<boolean> {
-    const expires = this.states.get(state);
-    this.states.delete(state);
-    return expires !== undefined && expires > Date.now();
-  }
-}
-
-export interface BondoraOAuthRoutesOptions {
-  settings: BondoraOAuthSettings;
-  oauth: BondoraOAuthClient;
-  credential: OAuthCredential;
-  /** The callback URL when the settings give none (known only once the server listens). */
-  defaultRedirectUri: () => string;
-  /** Shared between gateway processes when a login may come back to another one. */
-  states?: LoginStateStore;
-  logger: Logger;
-}
-
-export function bondoraOAuthRoutes(options: BondoraOAuthRoutesOptions): Router {
-  const { settings, oauth, credential, logger } = options;
-  const states = options.states ?? new MemoryLoginStateStore();
-  const redirectUri = () => settings.redirectUri ?? options.defaultRedirectUri();
+export function bondoraOAuthRoutes(options: { connections: BondoraConnections; returnUrls: readonly string[]; logger: Logger }): Router {
+  const { connections, returnUrls, logger } = options;
   const fail = (res: express.Response, status: number, code: string, message: string) =>
-    res.status(status).json({ error: { code, message } });
+    res.status(status).set('Cache-Control', 'no-store').json({ error: { code, message } });
 
   const router = express.Router();
-  router.get('/auth/bondora/login', async (_req, res) => {
-    const url = new URL(settings.authorizeUrl);
-    url.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: settings.clientId,
-      scope: settings.scopes,
-      redirect_uri: redirectUri(),
-      state: await states.issue(),
-    }).toString();
-    res.redirect(302, url.toString());
-  });
-
-  router.get('/auth/bondora/callback', async (req, res) => {
+  router.get(BONDORA_CALLBACK_PATH, async (req, res) => {
     const param = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
     const state = param('state');
-    // The state is checked first: a callback this gateway did not start changes nothing.
-    if (!state || !/^[\w-]{16,64}$/.test(state) || !(await states.take(state))) {
-      return fail(res, 400, 'BAD_REQUEST', 'Unknown or expired login state; start again at /auth/bondora/login');
-    }
+    const login = state && /^[\w-]{16,64}$/.test(state) ? await connections.takeLogin(state) : undefined;
+    if (!login) return fail(res, 400, 'BAD_REQUEST', 'Unknown or expired login state; start again with the connectBondora mutation');
+    const back = login.returnTo && isAllowedReturnUrl(login.returnTo, returnUrls) ? new URL(login.returnTo) : undefined;
+    const answer = (status: 'connected' | 'failed', code?: string, message?: string, httpStatus = 400) => {
+      if (back) {
+        back.searchParams.set('bondora', status);
+        if (code) back.searchParams.set('error', code);
+        return res.redirect(303, back.toString());
+      }
+      return status === 'connected' ? res.set('Cache-Control', 'no-store').json({ status }) : fail(res, httpStatus, code!, message!);
+    };
     const denied = param('error');
-    if (denied) return fail(res, 400, 'BAD_REQUEST', `Bondora did not grant access (${denied.slice(0, 100)})`);
+    if (denied) return answer('failed', 'ACCESS_DENIED', 'Bondora did not grant access');
     const code = param('code');
-    if (!code) return fail(res, 400, 'BAD_REQUEST', 'The callback carries no authorization code');
+    if (!code) return answer('failed', 'BAD_REQUEST', 'The callback carries no authorization code');
     try {
-      await credential.connect(await oauth.exchangeCode(code, redirectUri()));
-      const status = await credential.status();
-      logger.info('bondora account connected', { expiresAt: status.expiresAt });
-      res.json({ status: 'connected', ...status });
+      const done = await connections.finish(login, code);
+      logger.info('bondora account connected', { expiresAt: done.status.expiresAt });
+      return answer('connected');
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
-      logger.warn('bondora code exchange failed', { kind: error.kind, status: error.status });
-      const status = error.kind === 'BAD_REQUEST' || error.kind === 'UNAUTHENTICATED' ? 400 : 502;
-      fail(res, status, status === 400 ? 'UNAUTHENTICATED' : 'UPSTREAM_ERROR', `Bondora refused the login: ${error.message}`);
+      logger.warn('bondora code exchange failed', { kind: error.kind, status: error.status, upstreamText: error.upstreamText });
+      const refused = error.kind === 'BAD_REQUEST' || error.kind === 'UNAUTHENTICATED';
+      return answer('failed', refused ? 'UNAUTHENTICATED' : 'UPSTREAM_ERROR', 'Bondora refused the login', refused ? 400 : 502);
     }
-  });
-
-  router.get('/auth/bondora/status', async (_req, res) => {
-    res.json(await credential.status());
   });
   return router;
 }

@@ -2,7 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GatewayContext } from '../graphql/context.js';
@@ -14,11 +18,26 @@ import { createBondHttp } from '../upstream/bond/bond.client.js';
 import { createBondoraHttp } from '../upstream/bondora/bondora.client.js';
 import { fixedCredential, OAuthCredential, type BondoraCredential, type TokenStore } from '../upstream/bondora/bondora.credential.js';
 import { BondoraOAuthClient, createBondoraOAuthHttp } from '../upstream/bondora/bondora.oauth.client.js';
-import { bondoraOAuthRoutes, type BondoraOAuthSettings, type LoginStateStore } from './bondora.oauth.routes.js';
-import { DEFAULT_RATE_LIMIT_WAIT_MS } from '../config.js';
+import { BONDORA_CALLBACK_PATH, bondoraOAuthRoutes, type BondoraOAuthSettings } from './bondora.oauth.routes.js';
+import {
+  DEFAULT_CALLER_RATE_LIMIT,
+  DEFAULT_CALLER_SHARE_PERCENT,
+  DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST,
+  DEFAULT_RATE_LIMIT_WAIT_MS,
+  type CallerLimitsConfig,
+} from '../config.js';
+import {
+  BondoraConnections,
+  MemoryConnectionStore,
+  MemoryLoginStateStore,
+  type ConnectionStore,
+  type LoginStateStore,
+} from '../auth/bondora.connections.js';
+import { apiResponseHeaders, authenticateCallers, callerRateLimit, type CallerAuthentication } from './caller.middleware.js';
 import { createContextFactory } from './context.factory.js';
 import { graphiqlRoutes } from './graphiql.route.js';
 import { batchLimit, jsonErrorHandler } from './http.errors.js';
+import { upstreamCallBudget } from './upstream-calls.middleware.js';
 import { aliasLimitRule } from '../graphql/limits/alias.rule.js';
 import { costLimitPlugin } from '../graphql/limits/cost.plugin.js';
 import { depthLimitRule } from '../graphql/limits/depth.rule.js';
@@ -46,12 +65,24 @@ export interface UpstreamSettings {
 export interface GatewayOptions {
   upstreams: UpstreamSettings;
   logger: Logger;
+  /** How callers are identified: verified JWTs, or (AUTH_DISABLED) every caller an operator. */
+  auth: CallerAuthentication;
+  /** Per-request and per-caller limits (the config's defaults when omitted). */
+  callers?: CallerLimitsConfig;
+  /** Where the Bondora OAuth callback may send the browser back (AUTH_RETURN_URLS). */
+  returnUrls?: readonly string[];
+  /** Production hides schema details (field suggestions) from client errors. */
+  production?: boolean;
+  /** Answer a router's ftv1 trace requests (FEDERATION_TRACES). */
+  federationTraces?: boolean;
+  /** GraphiQL's headers editor content (the dev issuer's operator token on the embedded simulators). */
+  graphiqlHeaders?: string;
   /** Introspection on (default true); production turns it off unless configured. */
   introspection?: boolean;
   /** Depth, alias, cost, batch and body-size limits (DEFAULT_QUERY_LIMITS when omitted). */
   limits?: QueryLimits;
   /** Login states and OAuth tokens shared with other gateway processes (in this process when omitted). */
-  sharedState?: { loginStates: LoginStateStore; tokens: TokenStore };
+  sharedState?: { loginStates: LoginStateStore; connections: ConnectionStore; tokens: TokenStore };
   /** Benchmark-only: `{ batching: false }` measures what a naive resolver would cost upstream. */
   loaders?: LoaderSettings;
   /** GraphiQL for browsers that open /graphql (default true); production turns it off unless configured. */
@@ -60,6 +91,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   url: string;
+  /** Per-caller Bondora connections (undefined without a Bondora application). */
+  bondoraConnections: BondoraConnections | undefined;
   close(): Promise<void>;
 }
 
@@ -70,11 +103,18 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   const httpServer = http.createServer(app);
 
   const limits = options.limits ?? DEFAULT_QUERY_LIMITS;
-  const bondoraHttp = createBondoraHttp({ ...upstreams.bondora, baseUrl: upstreams.bondora.url, timeoutMs: upstreams.timeoutMs });
-  const bondHttp = createBondHttp({ ...upstreams.bond, baseUrl: upstreams.bond.url, timeoutMs: upstreams.timeoutMs });
+  const callers: CallerLimitsConfig = options.callers ?? {
+    maxUpstreamCallsPerRequest: DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST,
+    sharePercent: DEFAULT_CALLER_SHARE_PERCENT,
+    rateLimit: DEFAULT_CALLER_RATE_LIMIT,
+  };
+  const shares = { callerSharePercent: callers.sharePercent };
+  const bondoraHttp = createBondoraHttp({ ...upstreams.bondora, ...shares, baseUrl: upstreams.bondora.url, timeoutMs: upstreams.timeoutMs });
+  const bondHttp = createBondHttp({ ...upstreams.bond, ...shares, baseUrl: upstreams.bond.url, timeoutMs: upstreams.timeoutMs });
+  const schema = await subgraphSchema();
   const httpClients = [bondoraHttp, bondHttp];
   const apollo = new ApolloServer<GatewayContext>({
-    schema: await subgraphSchema(),
+    schema,
     // Every limit refuses before any resolver, and so before any upstream call.
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [depthLimitRule(limits.maxDepth), aliasLimitRule(limits.maxAliases)],
@@ -82,6 +122,8 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     csrfPrevention: true,
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
+    // No "did you mean" field suggestions to strangers in production.
+    hideSchemaDetailsFromClientErrors: options.production ?? false,
     // main.ts owns shutdown (gateway, then simulators, then exit 0); Apollo's handler would re-raise the signal.
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter({
@@ -105,6 +147,8 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
       ApolloServerPluginLandingPageDisabled(),
       // The schema sets no cache hints, and the plugin's hook on every resolved field is pure cost.
       ApolloServerPluginCacheControlDisabled(),
+      // Traces show resolver timings and paths: only for a router that is meant to collect them.
+      ...(options.federationTraces ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       costLimitPlugin(limits.maxCost),
     ],
   });
@@ -112,27 +156,27 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
 
   let publicUrl = '';
   const oauth = upstreams.bondora.oauth;
+  const returnUrls = options.returnUrls ?? [];
   let bondoraCredential: BondoraCredential = fixedCredential(upstreams.bondora.accessToken);
+  let bondoraConnections: BondoraConnections | undefined;
   if (oauth) {
     const oauthHttp = createBondoraOAuthHttp(upstreams.bondora.url, upstreams.timeoutMs);
     httpClients.push(oauthHttp);
     const client = new BondoraOAuthClient(oauthHttp, oauth);
-    const credential = new OAuthCredential(
+    // The gateway's own token refreshes itself when it came with a refresh token.
+    bondoraCredential = new OAuthCredential(
       client,
       { accessToken: upstreams.bondora.accessToken, refreshToken: oauth.refreshToken },
       options.sharedState?.tokens,
     );
-    bondoraCredential = credential;
-    app.use(
-      bondoraOAuthRoutes({
-        settings: oauth,
-        oauth: client,
-        credential,
-        logger,
-        states: options.sharedState?.loginStates,
-        defaultRedirectUri: () => `${publicUrl}/auth/bondora/callback`,
-      }),
+    bondoraConnections = new BondoraConnections(
+      client,
+      oauth,
+      options.sharedState?.loginStates ?? new MemoryLoginStateStore(),
+      options.sharedState?.connections ?? new MemoryConnectionStore(),
+      () => oauth.redirectUri ?? `${publicUrl}${BONDORA_CALLBACK_PATH}`,
     );
+    app.use(bondoraOAuthRoutes({ connections: bondoraConnections, returnUrls, logger }));
   }
 
   app.get('/healthz', (_req, res) => {
@@ -140,19 +184,27 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   });
   if (options.graphiql ?? true) {
     // Before Apollo, which would answer a browser's GET with 400 now that its landing page is off.
-    app.use(graphiqlRoutes({ endpoint: '/graphql', logger }));
+    app.use(graphiqlRoutes({ endpoint: '/graphql', logger, headers: options.graphiqlHeaders }));
     if (options.introspection === false) logger.warn('GraphiQL is on but introspection is off: its docs and completion stay empty');
   }
   app.use(
     '/graphql',
+    apiResponseHeaders,
+    // Who is calling comes first: a request without a valid token is refused before its body is read.
+    authenticateCallers(options.auth, logger),
+    ...(callers.rateLimit ? [callerRateLimit(callers.rateLimit)] : []),
     express.json({ limit: limits.maxBodyBytes }),
     batchLimit(limits.maxBatch),
+    upstreamCallBudget(schema, callers.maxUpstreamCallsPerRequest),
     expressMiddleware(apollo, {
       context: createContextFactory({
         bondoraHttp,
         bondHttp,
         bondoraCredential,
+        bondoraConnections,
         rateLimitWaitMs: upstreams.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+        maxUpstreamCalls: callers.maxUpstreamCallsPerRequest,
+        returnUrls,
         loaders: options.loaders,
       }),
     }),
@@ -168,6 +220,7 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   publicUrl = `http://${host}:${address.port}`;
   return {
     url: publicUrl,
+    bondoraConnections,
     close: async () => {
       await apollo.stop();
       await Promise.all(httpClients.map((client) => client.close()));

@@ -9,13 +9,29 @@ export interface GraphiqlTab {
   headers?: string;
 }
 
-/** Headers editor content: a commented example, so nothing is sent until the user uncomments it. */
+/** Headers editor content without a token: commented examples, so nothing is sent until the user uncomments them. */
 export const GRAPHIQL_DEFAULT_HEADERS = `{
+  // Your token from your identity provider:
+  // "Authorization": "Bearer your-jwt",
   // Your own Bondora token, this tab only
-  // (default: the gateway's own token).
+  // (default: your Bondora connection, or the
+  // gateway's token with bondora:shared).
   // To send it, delete the // below:
   // "x-bondora-token": "your-token"
 }`;
+
+/** Headers editor content that sends a ready bearer token (the dev issuer's operator on the embedded simulators). */
+export function graphiqlHeaders(bearerToken: string | undefined): string {
+  if (!bearerToken) return GRAPHIQL_DEFAULT_HEADERS;
+  return `{
+  // The development issuer's operator token
+  // (npm start on the embedded simulators).
+  "Authorization": "Bearer ${bearerToken}"
+  // Your own Bondora token, this tab only:
+  // add a comma above and delete the // below.
+  // "x-bondora-token": "your-token"
+}`;
+}
 
 export const AUCTIONS_EXAMPLE = `# Bondora: active auctions, newest first,
 # with the investor's own bids on each.
@@ -102,8 +118,12 @@ export const UPDATE_CREDIT_APPLICANT_VARIABLES = `{
   }
 }`;
 
-export const GRAPHIQL_TABS: readonly GraphiqlTab[] = [
-  { query: AUCTIONS_EXAMPLE, headers: GRAPHIQL_DEFAULT_HEADERS },
-  { query: CREDIT_APPLICATIONS_EXAMPLE, headers: GRAPHIQL_DEFAULT_HEADERS },
-  { query: UPDATE_CREDIT_APPLICANT_EXAMPLE, variables: UPDATE_CREDIT_APPLICANT_VARIABLES, headers: GRAPHIQL_DEFAULT_HEADERS },
-];
+export function graphiqlTabs(headers: string = GRAPHIQL_DEFAULT_HEADERS): readonly GraphiqlTab[] {
+  return [
+    { query: AUCTIONS_EXAMPLE, headers },
+    { query: CREDIT_APPLICATIONS_EXAMPLE, headers },
+    { query: UPDATE_CREDIT_APPLICANT_EXAMPLE, variables: UPDATE_CREDIT_APPLICANT_VARIABLES, headers },
+  ];
+}
+
+export const GRAPHIQL_TABS: readonly GraphiqlTab[] = graphiqlTabs();

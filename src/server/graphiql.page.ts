@@ -1,5 +1,5 @@
 import { GRAPHIQL_WORKERS, type GraphiqlBundle } from './graphiql.bundle.js';
-import { GRAPHIQL_DEFAULT_HEADERS, GRAPHIQL_TABS, type GraphiqlTab } from './graphiql.examples.js';
+import { GRAPHIQL_DEFAULT_HEADERS, graphiqlTabs, type GraphiqlTab } from './graphiql.examples.js';
 
 // The HTML shell of GraphiQL: a stylesheet, one module script, and the settings the script reads
 // from an inert JSON block (so the page needs no inline script and can forbid them by CSP).
@@ -34,7 +34,7 @@ export const GRAPHIQL_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function renderGraphiqlPage(bundle: Pick<GraphiqlBundle, 'id'>, endpoint: string): string {
+export function renderGraphiqlPage(bundle: Pick<GraphiqlBundle, 'id'>, endpoint: string, headers = GRAPHIQL_DEFAULT_HEADERS): string {
   const base = graphiqlAssetBase(bundle);
   const config: GraphiqlClientConfig = {
     endpoint,
@@ -43,8 +43,8 @@ export function renderGraphiqlPage(bundle: Pick<GraphiqlBundle, 'id'>, endpoint:
       json: `${base}/${GRAPHIQL_WORKERS.json}`,
       graphql: `${base}/${GRAPHIQL_WORKERS.graphql}`,
     },
-    tabs: GRAPHIQL_TABS,
-    defaultHeaders: GRAPHIQL_DEFAULT_HEADERS,
+    tabs: graphiqlTabs(headers),
+    defaultHeaders: headers,
   };
   return `<!doctype html>
 <html lang="en">

@@ -10,9 +10,11 @@ export interface GraphiqlRouteOptions {
   /** The path Apollo serves, e.g. /graphql; GraphiQL posts its operations there. */
   endpoint: string;
   logger: Logger;
+  /** The headers editor's content (JSON with comments); commented examples when omitted. */
+  headers?: string;
 }
 
-export function graphiqlRoutes({ endpoint, logger }: GraphiqlRouteOptions): Router {
+export function graphiqlRoutes({ endpoint, logger, headers }: GraphiqlRouteOptions): Router {
   const router = Router();
   let reported = false;
 
@@ -26,7 +28,7 @@ export function graphiqlRoutes({ endpoint, logger }: GraphiqlRouteOptions): Rout
       }
       return bundle;
     } catch (error) {
-      logger.error('GraphiQL bundle failed', { message: error instanceof Error ? error.message : String(error) });
+      logger.error('GraphiQL bundle failed', { error: error instanceof Error ? error.message : String(error) });
       res.status(500).type('text/plain').send('GraphiQL could not be built; the gateway log has the details.\n');
       return undefined;
     }
@@ -44,7 +46,7 @@ export function graphiqlRoutes({ endpoint, logger }: GraphiqlRouteOptions): Rout
         Vary: 'Accept',
       })
       .type('html')
-      .send(renderGraphiqlPage(bundle, endpoint));
+      .send(renderGraphiqlPage(bundle, endpoint, headers));
   });
 
   router.get('/graphiql/:bundleId/:file', async (req, res, next) => {

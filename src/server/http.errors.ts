@@ -21,7 +21,7 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     } else if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
       [status, code, message] = [error.status, 'BAD_REQUEST', 'The request could not be read'];
     } else {
-      logger.error('unhandled HTTP error', { message: error.message, stack: error.stack });
+      logger.error('unhandled HTTP error', { error: error.message, stack: error.stack });
     }
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };

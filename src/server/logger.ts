@@ -8,7 +8,8 @@ export interface Logger {
 
 export function jsonLogger(stream: NodeJS.WritableStream = process.stderr): Logger {
   const write = (level: string) => (message: string, detail: Record<string, unknown> = {}) => {
-    stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...detail })}\n`);
+    // The event name and the line's own fields come last, so no detail key can overwrite them.
+    stream.write(`${JSON.stringify({ ...detail, time: new Date().toISOString(), level, message })}\n`);
   };
   return { info: write('info'), warn: write('warn'), error: write('error') };
 }

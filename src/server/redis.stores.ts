@@ -1,10 +1,19 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import {
+  LOGIN_STATE_TTL_MS,
+  newLoginState,
+  type BondoraLogin,
+  type ConnectionStore,
+  type LoginStateStore,
+} from '../auth/bondora.connections.js';
+import type { TokenCipher } from '../auth/token.cipher.js';
 import type { StoredTokens, TokenStore } from '../upstream/bondora/bondora.credential.js';
-import { LOGIN_STATE_TTL_MS, newLoginState, type LoginStateStore } from './bondora.oauth.routes.js';
 
 // State that several gateway processes behind one load balancer must share: a login started on
 // one process may come back to another, and a token refreshed by one serves all. Keys live under
-// one prefix; the OAuth tokens are stored as they are, so the Redis must be as private as the config.
+// one prefix. OAuth tokens are sealed with TOKEN_ENCRYPTION_KEY (AES-256-GCM), bound to the key
+// they are stored under, so neither a Redis dump nor a value copied to another caller's key opens.
 
 export class RedisLoginStateStore implements LoginStateStore {
   constructor(
@@ -12,15 +21,19 @@ export class RedisLoginStateStore implements LoginStateStore {
     private readonly prefix: string,
   ) {}
 
-  async issue(): Promise<string> {
+  async issue(login: BondoraLogin): Promise<string> {
     const state = newLoginState();
-    await this.redis.set(this.key(state), '1', 'PX', LOGIN_STATE_TTL_MS);
+    await this.redis.set(this.key(state), JSON.stringify(login), 'PX', LOGIN_STATE_TTL_MS);
     return state;
   }
 
-  async take(state: string): Promise<boolean> {
+  async take(state: string): Promise<BondoraLogin | undefined> {
     // GETDEL makes the state single-use even when two callbacks race on different processes.
-    return (await this.redis.getdel(this.key(state))) === '1';
+    const raw = await this.redis.getdel(this.key(state));
+    if (!raw) return undefined;
+    const login = JSON.parse(raw) as Partial<BondoraLogin>;
+    if (typeof login.callerId !== 'string') return undefined;
+    return { callerId: login.callerId, ...(typeof login.returnTo === 'string' ? { returnTo: login.returnTo } : {}) };
   }
 
   private key(state: string): string {
@@ -28,25 +41,53 @@ export class RedisLoginStateStore implements LoginStateStore {
   }
 }
 
-export class RedisTokenStore implements TokenStore {
+/** Each caller's Bondora tokens, sealed; the key names a hash of the caller id, not the id itself. */
+export class RedisConnectionStore implements ConnectionStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly cipher: TokenCipher,
   ) {}
 
-  async load(): Promise<StoredTokens | undefined> {
-    const raw = await this.redis.get(this.key);
-    return raw ? (JSON.parse(raw) as StoredTokens) : undefined;
+  async load(callerId: string): Promise<StoredTokens | undefined> {
+    const key = this.key(callerId);
+    const sealed = await this.redis.get(key);
+    return sealed ? (JSON.parse(this.cipher.decrypt(sealed, key)) as StoredTokens) : undefined;
   }
 
-  async save(tokens: StoredTokens): Promise<void> {
-    await this.redis.set(this.key, JSON.stringify(tokens));
+  async save(callerId: string, tokens: StoredTokens): Promise<void> {
+    const key = this.key(callerId);
+    await this.redis.set(key, this.cipher.encrypt(JSON.stringify(tokens), key));
   }
 
-  private get key(): string {
-    return `${this.prefix}bondora:oauth-tokens`;
+  async delete(callerId: string): Promise<void> {
+    await this.redis.del(this.key(callerId));
+  }
+
+  private key(callerId: string): string {
+    return `${this.prefix}bondora:connection:${createHash('sha256').update(callerId).digest('base64url')}`;
   }
 }
+
+/** The gateway's own connection (the shared token), sealed like the callers' ones. */
+export class RedisTokenStore implements TokenStore {
+  private readonly connections: RedisConnectionStore;
+
+  constructor(redis: Redis, prefix: string, cipher: TokenCipher) {
+    this.connections = new RedisConnectionStore(redis, prefix, cipher);
+  }
+
+  load(): Promise<StoredTokens | undefined> {
+    return this.connections.load(GATEWAY_OWN_CONNECTION);
+  }
+
+  save(tokens: StoredTokens): Promise<void> {
+    return this.connections.save(GATEWAY_OWN_CONNECTION, tokens);
+  }
+}
+
+/** Not a possible JWT subject of a caller (a NUL cannot appear in one), so it never collides. */
+const GATEWAY_OWN_CONNECTION = '\u0000gateway';
 
 /**
  * Connects and pings, so a wrong REDIS_URL fails at start-up rather than at the first login.

@@ -8,7 +8,9 @@ import { gatewaySchema } from '../graphql/schema.js';
 // The served schema is the type-graphql schema made a Federation 2 subgraph: the same types and
 // resolvers plus _service and _entities, with @key on Auction, Bid and CreditApplication.
 
-export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
+// v2.5 brings @authenticated and @requiresScopes: a router that enforces them agrees with the gateway's own guards.
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@authenticated", "@requiresScopes"])';
 
 let subgraph: Promise<GraphQLSchema> | undefined;
 

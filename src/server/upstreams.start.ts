@@ -8,11 +8,17 @@ export interface StartedUpstreams {
   settings: UpstreamSettings;
   /** URLs of the simulators this process started (empty when both upstreams are real). */
   simulated: { bondora?: string; bond?: string };
+  /** A seeded Bond customer who owns applications, for the dev issuer's customer persona (simulated Bond only). */
+  demoCustomerId: string | undefined;
   stop(): Promise<void>;
 }
 
-/** Real upstreams where configured; the embedded simulators (on free ports) for the rest. */
-export async function startUpstreams(config: Config, host = '127.0.0.1'): Promise<StartedUpstreams> {
+/**
+ * Real upstreams where configured; the embedded simulators (on free ports) for the rest. Simulators
+ * listen on loopback only, whatever HOST says: their control API hands out what they were sent.
+ */
+export async function startUpstreams(config: Config): Promise<StartedUpstreams> {
+  const host = '127.0.0.1';
   const stops: Array<() => Promise<void>> = [];
   const simulated: StartedUpstreams['simulated'] = {};
 
@@ -37,11 +43,13 @@ export async function startUpstreams(config: Config, host = '127.0.0.1'): Promis
   }
 
   let bond = config.bond;
+  let demoCustomerId: string | undefined;
   if (!bond.url) {
     const sim = new BondSimulator({ rateLimit: 1000 });
     const url = await sim.start(0, host);
     stops.push(() => sim.stop());
     simulated.bond = url;
+    demoCustomerId = sim.customers.find((c) => sim.applications.some((a) => a.applicant.customer_id === c.customer_id))?.customer_id;
     bond = { ...config.bond, url, identity: config.bond.identity ?? BondSimulator.DEMO_IDENTITY, apiKey: config.bond.apiKey ?? BondSimulator.DEMO_API_KEY };
   }
 
@@ -53,6 +61,7 @@ export async function startUpstreams(config: Config, host = '127.0.0.1'): Promis
       rateLimitWaitMs: config.rateLimitWaitMs,
     },
     simulated,
+    demoCustomerId,
     stop: async () => {
       await Promise.all(stops.map((stop) => stop()));
     },

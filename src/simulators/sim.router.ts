@@ -19,6 +19,7 @@ export interface SimRequest {
 
 export interface SimResponse {
   status: number;
+  /** Sent as JSON, except a Buffer, which is sent as is (give its content-type in `headers`). */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -291,8 +292,9 @@ function send(req: http.IncomingMessage, res: http.ServerResponse, response: Sim
     res.end();
     return;
   }
-  let payload = Buffer.from(JSON.stringify(response.body));
-  headers['content-type'] ??= 'application/json; charset=utf-8';
+  const raw = Buffer.isBuffer(response.body);
+  let payload = raw ? (response.body as Buffer) : Buffer.from(JSON.stringify(response.body));
+  headers['content-type'] ??= raw ? 'application/octet-stream' : 'application/json; charset=utf-8';
   if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
     payload = gzipSync(payload);
     headers['content-encoding'] = 'gzip';

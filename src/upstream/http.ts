@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
+import { CallerShares } from './caller.share.js';
 import { RateLimitWait, RateScheduler, sleep, type RateLimitTable } from './rate.scheduler.js';
+import type { RequestScope } from './request.scope.js';
 import { ResponseCache, type CacheSettings } from './response.cache.js';
 import { UpstreamError, type UpstreamName } from './upstream.error.js';
 
@@ -13,7 +15,7 @@ import { UpstreamError, type UpstreamName } from './upstream.error.js';
 
 export type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number>;
 
-export interface HttpRequest {
+export interface HttpRequest extends RequestScope {
   method: 'GET' | 'POST' | 'PATCH';
   /** The upstream endpoint's name (e.g. "auctions.list"): the unit of rate budgets, TTLs and invalidation. */
   endpoint: string;
@@ -22,10 +24,6 @@ export interface HttpRequest {
   query?: Readonly<Record<string, QueryValue>>;
   body?: unknown;
   headers?: Readonly<Record<string, string>>;
-  /** Cancels the request and any wait for a retry (e.g. when the GraphQL operation is abandoned). */
-  signal?: AbortSignal;
-  /** Epoch ms after which waiting for a rate-limit slot or a Retry-After fails with RATE_LIMITED. */
-  deadline?: number;
   /** Values sent in the body (client secrets, codes) that must not travel on in an upstream's error text. */
   secrets?: readonly string[];
 }
@@ -42,6 +40,8 @@ export interface UpstreamErrorBody {
   code?: string | number;
   message?: string;
   details?: string;
+  /** The input field the upstream rejected, when it names one. */
+  field?: string;
 }
 
 export interface HttpClientOptions {
@@ -49,7 +49,7 @@ export interface HttpClientOptions {
   baseUrl: string;
   timeoutMs: number;
   headers?: Readonly<Record<string, string>>;
-  /** Reads an error body of this API (each has its own shapes). */
+  /** Reads an error body of this API (each has its own shapes); its words go to the log only. */
   describeError: (body: unknown) => UpstreamErrorBody | undefined;
   /** For APIs that can report failure inside a 2xx: the HTTP status that failure stands for, else undefined. */
   failureInBody?: (body: unknown) => number | undefined;
@@ -65,6 +65,8 @@ export interface HttpClientOptions {
   invalidates?: Readonly<Record<string, readonly string[]>>;
   /** Connections kept open to the upstream origin (default 64). */
   maxConnections?: number;
+  /** The most of a shared budget one caller may spend (requests carrying `shareOf`); 100 = no limit. */
+  callerSharePercent?: number;
 }
 
 export class HttpClient {
@@ -73,6 +75,7 @@ export class HttpClient {
   private readonly maxRetries: number;
   private readonly maxRetryAfter: number;
   private readonly scheduler: RateScheduler | undefined;
+  private readonly shares: CallerShares | undefined;
   private readonly responses: ResponseCache<HttpResponse>;
   /**
    * undici's request API on a keep-alive pool: the WHATWG fetch wrapper around the same library
@@ -86,6 +89,8 @@ export class HttpClient {
     this.maxRetries = options.maxRateLimitRetries ?? 2;
     this.maxRetryAfter = options.maxRetryAfterSeconds ?? 10;
     this.scheduler = options.rateLimits ? new RateScheduler(options.rateLimits) : undefined;
+    const percent = options.callerSharePercent ?? 100;
+    this.shares = this.scheduler && percent < 100 ? new CallerShares(percent) : undefined;
     this.responses = new ResponseCache<HttpResponse>(options.cache ?? { ttlMs: {} });
     this.pool = new Agent({ keepAliveTimeout: 30_000, connections: options.maxConnections ?? 64 });
   }
@@ -96,6 +101,18 @@ export class HttpClient {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
+    if (req.calls) {
+      // The bound holds at run time too, for calls no estimate could foresee (closed auctions behind a list).
+      if (req.calls.made >= req.calls.max) {
+        throw new UpstreamError(
+          this.upstream,
+          'BAD_REQUEST',
+          `This request reached its limit of ${req.calls.max} upstream calls; ask for fewer items per request`,
+          { reason: 'TOO_MANY_UPSTREAM_CALLS' },
+        );
+      }
+      req.calls.made++;
+    }
     const headers = { ...this.options.headers, ...req.headers };
     const credential = credentialKey(headers);
     if (req.method === 'GET') {
@@ -138,11 +155,26 @@ export class HttpClient {
 
   private async awaitSlot(req: HttpRequest, credential: string): Promise<() => void> {
     if (!this.scheduler) return () => {};
+    const limit = this.scheduler.limitOf(req.endpoint);
+    const budget = this.scheduler.budgetKey(credential, req.endpoint);
+    if (this.shares && req.shareOf) {
+      try {
+        await this.shares.take(req.shareOf, budget, limit, req.deadline, req.signal);
+      } catch (error) {
+        if (!(error instanceof RateLimitWait)) throw error;
+        const seconds = Math.max(1, Math.ceil(error.waitMs / 1000));
+        throw new UpstreamError(
+          this.upstream,
+          'RATE_LIMITED',
+          `You have used your share (${this.shares.percent}%) of the ${label(this.upstream)} budget this gateway shares between callers; retry in ${seconds} s`,
+          { retryAfterSeconds: seconds },
+        );
+      }
+    }
     try {
       return await this.scheduler.acquire(credential, req.endpoint, req.deadline, req.signal);
     } catch (error) {
       if (!(error instanceof RateLimitWait)) throw error;
-      const limit = this.scheduler.limitOf(req.endpoint);
       const seconds = Math.max(1, Math.ceil(error.waitMs / 1000));
       throw new UpstreamError(
         this.upstream,
@@ -207,19 +239,24 @@ export class HttpClient {
 
   private errorOf(response: HttpResponse, req: HttpRequest, status: number): UpstreamError {
     const described = this.options.describeError(response.body) ?? {};
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), described.details);
+    let retryAfter = parseRetryAfter(response.headers.get('retry-after'), described.details);
+    // A Retry-After beyond the endpoint's documented window would block every caller for nothing.
+    const window = this.scheduler?.limitOf(req.endpoint).periodMs;
+    if (retryAfter !== undefined && window !== undefined) retryAfter = Math.min(retryAfter, Math.ceil(window / 1000));
     // An upstream may echo what it was sent; the credentials we sent must not travel on in its words.
     const sent = [
       ...Object.values({ ...this.options.headers, ...req.headers }).flatMap((v) => [v, v.replace(/^Bearer\s+/i, '')]),
       ...(req.secrets ?? []),
     ];
     const scrub = (text: string | undefined) => (text === undefined ? undefined : redact(text, sent));
-    return UpstreamError.fromStatus(
-      this.upstream,
-      status,
-      scrub(described.message) ?? `${label(this.upstream)} answered with HTTP ${status}`,
-      { code: described.code, details: scrub(described.details), retryAfterSeconds: retryAfter },
-    );
+    const upstreamText = [described.message, described.details].filter(Boolean).join(' ');
+    return UpstreamError.fromStatus(this.upstream, status, statusMessage(this.upstream, status, retryAfter), {
+      code: described.code,
+      details: scrub(described.details),
+      retryAfterSeconds: retryAfter,
+      upstreamText: upstreamText ? scrub(upstreamText) : undefined,
+      field: described.field,
+    });
   }
 
   private transportError(error: unknown, timedOut: boolean): UpstreamError {
@@ -290,6 +327,31 @@ function causeCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** The gateway's own words for an upstream's error status: upstream text never reaches a client. */
+function statusMessage(upstream: UpstreamName, status: number, retryAfter: number | undefined): string {
+  const name = label(upstream);
+  switch (status) {
+    case 400:
+    case 409:
+    case 415:
+    case 422:
+      return `${name} rejected the request as invalid (HTTP ${status})`;
+    case 401:
+      return `${name} refused the credential (HTTP 401)`;
+    case 403:
+      return `${name} does not allow this credential to do that (HTTP 403)`;
+    case 404:
+      return `${name} has no such item`;
+    case 429:
+      return `${name} is throttling requests; retry in ${retryAfter ?? 1} s`;
+    case 408:
+    case 504:
+      return `${name} timed out (HTTP ${status})`;
+    default:
+      return `${name} answered with HTTP ${status}`;
+  }
 }
 
 function label(upstream: UpstreamName): string {

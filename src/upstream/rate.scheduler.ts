@@ -135,9 +135,14 @@ export class RateScheduler {
     slot.settle();
   }
 
+  /** The budget a request spends: one per endpoint, or one for all of a credential's calls. */
+  budgetKey(credential: string, endpoint: string): string {
+    return this.limitOf(endpoint).scope === 'credential' ? `${credential} *` : `${credential} ${endpoint}`;
+  }
+
   private bucket(credential: string, endpoint: string): Bucket {
     const limit = this.limitOf(endpoint);
-    const key = limit.scope === 'credential' ? `${credential} *` : `${credential} ${endpoint}`;
+    const key = this.budgetKey(credential, endpoint);
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = { slots: [], blockedUntil: 0, limit };

@@ -1,5 +1,6 @@
 // The one error type the upstream layer throws. It carries what the GraphQL edge needs to map it
-// (kind, upstream, retry hint, the upstream's own message) and never a URL, header or raw body.
+// (kind, upstream, retry hint, a message the gateway wrote) and never a URL, header or raw body.
+// The upstream's own words travel separately, scrubbed, for the log only.
 
 export type UpstreamName = 'bondora' | 'bond';
 
@@ -20,6 +21,12 @@ export interface UpstreamErrorDetails {
   details?: string;
   retryAfterSeconds?: number;
   cause?: unknown;
+  /** A finer cause a client can act on (BONDORA_NOT_CONNECTED, TOO_MANY_UPSTREAM_CALLS). */
+  reason?: string;
+  /** What the upstream said, scrubbed of what we sent it: for the log, never for a client. */
+  upstreamText?: string;
+  /** The upstream's name of the input field it rejected, when it named one. */
+  field?: string;
 }
 
 export class UpstreamError extends Error {
@@ -27,6 +34,9 @@ export class UpstreamError extends Error {
   readonly code: string | number | undefined;
   readonly details: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly reason: string | undefined;
+  readonly upstreamText: string | undefined;
+  readonly field: string | undefined;
 
   constructor(
     readonly upstream: UpstreamName,
@@ -40,6 +50,9 @@ export class UpstreamError extends Error {
     this.code = extra.code;
     this.details = extra.details;
     this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.reason = extra.reason;
+    this.upstreamText = extra.upstreamText;
+    this.field = extra.field;
   }
 
   static fromStatus(upstream: UpstreamName, status: number, message: string, extra: UpstreamErrorDetails = {}): UpstreamError {

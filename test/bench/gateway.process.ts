@@ -33,7 +33,15 @@ const write = (level: string) => (message: string, detail: Record<string, unknow
 const logger: Logger = { info: () => {}, warn: write('warn'), error: write('error') };
 
 const gateway = await startGateway(
-  { upstreams, logger, loaders: { batching: settings.batching }, graphiql: false },
+  {
+    upstreams,
+    logger,
+    loaders: { batching: settings.batching },
+    graphiql: false,
+    // AUTH_DISABLED on loopback, no per-caller limits: the bench measures the data path, one caller at full speed.
+    auth: { mode: 'disabled' },
+    callers: { maxUpstreamCallsPerRequest: 50, sharePercent: 100, rateLimit: false },
+  },
   0,
   '127.0.0.1',
 );

@@ -102,7 +102,7 @@ export type CreditApplicationsPageQueryVariables = Exact<{
 }>;
 
 
-export type CreditApplicationsPageQuery = { creditApplications: { edges: Array<{ cursor: string, node: { id: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type CreditApplicationsPageQuery = { creditApplications: { edges: Array<{ cursor: string, node: { id: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } | null };
 
 export type CreditApplicationByIdQueryVariables = Exact<{
   id: string | number;
@@ -146,7 +146,7 @@ export type AuctionsPageQueryVariables = Exact<{
 }>;
 
 
-export type AuctionsPageQuery = { auctions: { totalCount: number, edges: Array<{ cursor: string, node: { id: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null } } };
+export type AuctionsPageQuery = { auctions: { totalCount: number, edges: Array<{ cursor: string, node: { id: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null } } | null };
 
 export type BidsPageQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -155,14 +155,14 @@ export type BidsPageQueryVariables = Exact<{
 }>;
 
 
-export type BidsPageQuery = { bids: { totalCount: number, edges: Array<{ cursor: string, node: { id: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null } } };
+export type BidsPageQuery = { bids: { totalCount: number, edges: Array<{ cursor: string, node: { id: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, endCursor: string | null } } | null };
 
 export type BidsWithAuctionsQueryVariables = Exact<{
   first: number;
 }>;
 
 
-export type BidsWithAuctionsQuery = { bids: { edges: Array<{ node: { id: string, auctionId: string, status: BidStatus | null, auction: { id: string, rating: string | null } | null } }> } };
+export type BidsWithAuctionsQuery = { bids: { edges: Array<{ node: { id: string, auctionId: string, status: BidStatus | null, auction: { id: string, rating: string | null } | null } }> } | null };
 
 export type PlaceBidsMutationVariables = Exact<{
   input: PlaceBidsInput;

@@ -6,7 +6,7 @@ import type {
   BidSummaryDto,
   BondoraApiError,
 } from '../../src/upstream/bondora/bondora.dto.js';
-import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator.js';
+import { BondoraSimulator, type BondoraInvestor } from '../../src/simulators/bondora/bondora.simulator.js';
 
 const DEMO = BondoraSimulator.DEMO_TOKEN;
 const OTHER = 'bondora-other-investor-token-00000000';
@@ -50,6 +50,62 @@ async function call<T>(
 
 function ids(items: Array<{ AuctionId: string }>): string[] {
   return items.map((a) => a.AuctionId);
+}
+
+const [DEMO_INVESTOR, SECOND, THIRD] = BondoraSimulator.INVESTORS as [BondoraInvestor, BondoraInvestor, BondoraInvestor];
+const CALLBACK = 'http://127.0.0.1:1/cb?app=one&lang=et';
+const STATE = 'st<a>te "&\' x';
+
+function authorizeQuery(extra: Record<string, string> = {}): URLSearchParams {
+  return new URLSearchParams({
+    response_type: 'code',
+    client_id: BondoraSimulator.DEMO_CLIENT_ID,
+    scope: 'BidsRead BidsEdit',
+    redirect_uri: CALLBACK,
+    state: STATE,
+    ...extra,
+  });
+}
+
+function unescapeHtml(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_m, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name]!);
+}
+
+/** The authorize page's investor links, resolved against the page's URL. */
+async function consentLinks(sim: BondoraSimulator): Promise<{ res: Response; html: string; links: Array<{ name: string; url: URL }> }> {
+  const pageUrl = `${sim.url}/oauth/authorize?${authorizeQuery().toString()}`;
+  const res = await fetch(pageUrl, { redirect: 'manual' });
+  const html = await res.text();
+  const links = [...html.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => ({
+    name: unescapeHtml(m[2]!),
+    url: new URL(unescapeHtml(m[1]!), pageUrl),
+  }));
+  return { res, html, links };
+}
+
+/** Consent as `investor`, then the code exchange: the token response. */
+async function connect(sim: BondoraSimulator, investor: string): Promise<{ access_token: string; refresh_token: string }> {
+  const consent = await fetch(`${sim.url}/oauth/authorize?${authorizeQuery({ investor }).toString()}`, { redirect: 'manual' });
+  expect(consent.status).toBe(302);
+  const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
+  return (await tokenRequest(sim, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK })).json() as Promise<{
+    access_token: string;
+    refresh_token: string;
+  }>;
+}
+
+function tokenRequest(sim: BondoraSimulator, fields: Record<string, string>): Promise<Response> {
+  return fetch(`${sim.url}/oauth/access_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_id: BondoraSimulator.DEMO_CLIENT_ID, client_secret: BondoraSimulator.DEMO_CLIENT_SECRET, ...fields }),
+  });
+}
+
+async function listedBidIds(sim: BondoraSimulator, token: string): Promise<string[]> {
+  const reply = await call<BidSummaryDto[]>(sim, '/api/v1/bids', { token });
+  expect(reply.status).toBe(200);
+  return reply.body.Payload!.map((b) => b.Id);
 }
 
 function firstError(reply: Reply<unknown>): BondoraApiError {
@@ -308,6 +364,173 @@ describe('BondoraSimulator', () => {
       const reply = await call<BidSummaryDto[]>(sim, '/api/v1/bids', { token: OTHER });
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({ TotalCount: 0, Count: 0, Payload: [] });
+    });
+  });
+
+  describe('investors', () => {
+    it('seeds the demo investor and two more, each with their own static token and a handful of bids', async () => {
+      expect(BondoraSimulator.INVESTORS.map((i) => i.id)).toEqual(['demo-investor', 'second-investor', 'third-investor']);
+      expect(DEMO_INVESTOR.token).toBe(DEMO);
+      const auctionIds = new Set([...ids(sim.activeAuctions), ...ids(sim.closedAuctions)]);
+      const seen = new Set<string>();
+      for (const investor of BondoraSimulator.INVESTORS) {
+        expect(investor.token).toHaveLength(DEMO.length);
+        expect(sim.investorOf(investor.token)).toEqual(investor);
+        const own = sim.bidsOf(investor.token);
+        if (investor !== DEMO_INVESTOR) {
+          expect(own.length).toBeGreaterThanOrEqual(6);
+          expect(own.length).toBeLessThanOrEqual(12);
+        }
+        for (const bid of own) {
+          expect(auctionIds).toContain(bid.AuctionId);
+          expect(seen).not.toContain(bid.Id);
+          seen.add(bid.Id);
+        }
+        expect(await listedBidIds(sim, investor.token)).toEqual(own.map((b) => b.Id));
+      }
+      expect(sim.investorOf(OTHER)).toBeUndefined();
+      expect(sim.investorOf('nope-not-a-token')).toBeUndefined();
+    });
+
+    it('is deterministic per seed for every investor', () => {
+      const base = new Date('2026-03-01T10:00:00Z');
+      const a = new BondoraSimulator({ seed: 5, baseTime: base });
+      const b = new BondoraSimulator({ seed: 5, baseTime: base });
+      for (const investor of BondoraSimulator.INVESTORS) expect(b.bidsOf(investor.token)).toEqual(a.bidsOf(investor.token));
+      expect(a.bidsOf(SECOND.token)).not.toEqual(a.bidsOf(THIRD.token));
+    });
+
+    it('counts UserBids and UserBidAmount per investor', async () => {
+      const live = sim.bidsOf(SECOND.token).find((b) => b.StatusCode === 0 || b.StatusCode === 1)!;
+      const expected = (token: string) => {
+        const counted = sim.bidsOf(token).filter((b) => b.AuctionId === live.AuctionId && b.StatusCode !== 3 && b.StatusCode !== 4);
+        return { UserBids: counted.length, UserBidAmount: counted.reduce((sum, b) => Math.round((sum + b.RequestedBidAmount) * 100) / 100, 0) };
+      };
+      for (const investor of BondoraSimulator.INVESTORS) {
+        const detail = await call<AuctionExtendedDto>(sim, `/api/v1/auction/${live.AuctionId}`, { token: investor.token });
+        expect(detail.body.Payload, investor.id).toMatchObject(expected(investor.token));
+      }
+      expect(expected(SECOND.token).UserBids).toBeGreaterThan(0);
+    });
+
+    it('answers 403 for another investor’s bid and lets no one else cancel it', async () => {
+      const theirs = sim.bidsOf(SECOND.token).find((b) => b.StatusCode === 0 || b.StatusCode === 1)!;
+      for (const token of [DEMO, THIRD.token, OTHER]) {
+        const read = await call(sim, `/api/v1/bid/${theirs.Id}`, { token });
+        expect(read.status).toBe(403);
+        const cancel = await call(sim, `/api/v1/bid/${theirs.Id}/cancel`, { method: 'POST', token });
+        expect(cancel.status).toBe(403);
+        expect(firstError(cancel).Message).toBe('The user has no rights to cancel the Bid');
+      }
+      expect(sim.bidsOf(SECOND.token).find((b) => b.Id === theirs.Id)).toEqual(theirs);
+      const demoBid = sim.bidsOf(DEMO)[0]!;
+      expect((await call(sim, `/api/v1/bid/${demoBid.Id}`, { token: THIRD.token })).status).toBe(403);
+      expect((await call(sim, `/api/v1/bid/${theirs.Id}/cancel`, { method: 'POST', token: SECOND.token })).status).toBe(202);
+    });
+
+    it('places a bid for the investor whose token sent it', async () => {
+      const auction = sim.activeAuctions[0]!;
+      const placed = await call<BidResponseDto[]>(sim, '/api/v1/bid', {
+        method: 'POST',
+        token: THIRD.token,
+        body: { Bids: [{ AuctionId: auction.AuctionId, Amount: 10 }] },
+      });
+      const id = placed.body.Payload![0]!.Id;
+      expect(await listedBidIds(sim, THIRD.token)).toContain(id);
+      expect(await listedBidIds(sim, SECOND.token)).not.toContain(id);
+      expect(sim.bidsOf(DEMO).map((b) => b.Id)).not.toContain(id);
+    });
+  });
+
+  describe('OAuth', () => {
+    it('authorize without investor answers a page linking each investor to the same request', async () => {
+      const { res, html, links } = await consentLinks(sim);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(html).not.toContain('<a>');
+      expect(html).not.toContain(STATE);
+      expect(links.map((l) => l.name)).toEqual(BondoraSimulator.INVESTORS.map((i) => i.name));
+      const original = [...authorizeQuery().entries()];
+      for (const [i, link] of links.entries()) {
+        expect(`${link.url.origin}${link.url.pathname}`).toBe(`${sim.url}/oauth/authorize`);
+        const params = [...link.url.searchParams.entries()];
+        expect(params.filter(([key]) => key !== 'investor')).toEqual(original);
+        expect(link.url.searchParams.getAll('investor')).toEqual([BondoraSimulator.INVESTORS[i]!.id]);
+      }
+
+      const consent = await fetch(links[1]!.url, { redirect: 'manual' });
+      expect(consent.status).toBe(302);
+      const back = new URL(consent.headers.get('location')!);
+      expect(`${back.origin}${back.pathname}`).toBe('http://127.0.0.1:1/cb');
+      expect(back.searchParams.get('app')).toBe('one');
+      expect(back.searchParams.get('state')).toBe(STATE);
+      expect(back.searchParams.get('code')).toMatch(/^[\w-]{20,}$/);
+    });
+
+    it('gives each investor’s tokens their own bids, also after a refresh', async () => {
+      const second = await connect(sim, SECOND.id);
+      const third = await connect(sim, THIRD.id);
+      const flows = [[second, SECOND], [third, THIRD]] as const;
+      const own = (investor: BondoraInvestor) => sim.bidsOf(investor.token).map((b) => b.Id);
+      expect(own(SECOND)).not.toEqual(own(THIRD));
+      for (const [tokens, investor] of flows) {
+        expect(await listedBidIds(sim, tokens.access_token)).toEqual(own(investor));
+        expect(sim.investorOf(tokens.access_token)).toEqual(investor);
+        expect(sim.oauth.accountOf(tokens.access_token)).toBe(investor.token);
+        expect(sim.oauth.accountOfRefreshToken(tokens.refresh_token)).toBe(investor.token);
+      }
+
+      sim.oauth.expireAccessTokens();
+      for (const [tokens, investor] of flows) {
+        expect((await call(sim, '/api/v1/bids', { token: tokens.access_token })).status).toBe(401);
+        const refresh = await tokenRequest(sim, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+        expect(refresh.status).toBe(200);
+        const refreshed = (await refresh.json()) as { access_token: string };
+        expect(await listedBidIds(sim, refreshed.access_token)).toEqual(own(investor));
+        expect(sim.investorOf(refreshed.access_token)).toEqual(investor);
+        const other = investor === SECOND ? THIRD : SECOND;
+        expect((await call(sim, `/api/v1/bid/${sim.bidsOf(other.token)[0]!.Id}`, { token: refreshed.access_token })).status).toBe(403);
+      }
+    });
+
+    it('answers 400 without redirecting for an unknown investor or a wrong client', async () => {
+      for (const query of [
+        authorizeQuery({ investor: 'nobody' }),
+        authorizeQuery({ investor: '' }),
+        authorizeQuery({ investor: SECOND.id, client_id: 'someone-else' }),
+        authorizeQuery({ investor: SECOND.id, redirect_uri: 'https://evil.example/cb' }),
+        authorizeQuery({ client_id: 'someone-else' }),
+      ]) {
+        const res = await fetch(`${sim.url}/oauth/authorize?${query.toString()}`, { redirect: 'manual' });
+        expect(res.status, query.toString()).toBe(400);
+        expect(res.headers.get('location')).toBeNull();
+      }
+    });
+
+    it('redirects response_type and scope errors before asking for an investor', async () => {
+      for (const [extra, error] of [
+        [{ response_type: 'token' }, 'unsupported_response_type'],
+        [{ scope: 'BidsRead Nope' }, 'invalid_scope'],
+      ] as const) {
+        const res = await fetch(`${sim.url}/oauth/authorize?${authorizeQuery(extra).toString()}`, { redirect: 'manual' });
+        expect(res.status).toBe(302);
+        expect(new URL(res.headers.get('location')!).searchParams.get('error')).toBe(error);
+      }
+    });
+
+    it('revoke makes that access token answer 401 and leaves the others', async () => {
+      const second = await connect(sim, SECOND.id);
+      const third = await connect(sim, THIRD.id);
+      const revoke = (token: string) => call(sim, '/oauth/access_token/revoke', { method: 'POST', token });
+      const revoked = await revoke(second.access_token);
+      expect(revoked.status).toBe(202);
+      expect(revoked.body).toEqual({ Success: true, Errors: null });
+      const after = await call(sim, '/api/v1/bids', { token: second.access_token });
+      expect(after.status).toBe(401);
+      expect(firstError(after).Message).toBe('Invalid token');
+      expect(sim.oauth.accountOf(second.access_token)).toBeUndefined();
+      expect((await revoke(second.access_token)).status).toBe(401);
+      expect(await listedBidIds(sim, third.access_token)).toEqual(sim.bidsOf(THIRD.token).map((b) => b.Id));
     });
   });
 

@@ -1,5 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { ALL_SCOPES, type Scope } from '../../src/auth/scope.registry.js';
+import { createJwtVerifier } from '../../src/auth/jwt.verifier.js';
+import type { CallerLimitsConfig } from '../../src/config.js';
+import { startTestJwks, type TestJwks } from './jwt.fixtures.js';
 import { startGateway, type Gateway, type GatewayOptions, type UpstreamSettings } from '../../src/server/gateway.server.js';
 import { memoryLogger } from '../../src/server/logger.js';
 import { BondSimulator } from '../../src/simulators/bond/bond.simulator.js';
@@ -19,7 +23,16 @@ export interface Harness {
   gateway: Gateway;
   settings: UpstreamSettings;
   logger: ReturnType<typeof memoryLogger>;
-  /** Sends an operation: a typed document (test/operations) checks its variables and result type at compile time. */
+  /** The identity provider the gateway trusts (a JWKS on port 0). */
+  idp: TestJwks;
+  /** A token of that provider; default subject "test-operator" with every scope. */
+  token(claims?: { sub?: string; scopes?: readonly Scope[]; customerId?: string }): Promise<string>;
+  /** The operator's token, which gql sends unless the headers say otherwise. */
+  operatorToken: string;
+  /**
+   * Sends an operation: a typed document (test/operations) checks its variables and result type at
+   * compile time. Sent as the operator unless `headers.authorization` says otherwise ('' sends none).
+   */
   gql<T = Record<string, unknown>, V = Record<string, unknown>>(
     query: string | TypedDocumentNode<T, V>,
     variables?: V,
@@ -39,8 +52,15 @@ export interface HarnessOptions {
     bond?: Partial<Pick<UpstreamSettings['bond'], 'rateLimits'>>;
     rateLimitWaitMs?: number;
   };
-  /** Switches of startGateway (GraphiQL, introspection); both default to on. */
-  gateway?: Pick<GatewayOptions, 'graphiql' | 'introspection'>;
+  /** Switches of startGateway (GraphiQL, introspection, return URLs, production); GraphiQL and introspection default to on. */
+  gateway?: Pick<GatewayOptions, 'graphiql' | 'introspection' | 'returnUrls' | 'production' | 'federationTraces'>;
+  /**
+   * Per-request and per-caller limits: by default 50 upstream calls per request as in production,
+   * but no per-caller rate limit and no share limit, so single-caller tests count every call.
+   */
+  callers?: Partial<CallerLimitsConfig>;
+  /** 'disabled': AUTH_DISABLED, every caller an operator. */
+  auth?: 'disabled';
 }
 
 /** Both simulators and the gateway on free loopback ports, talking real HTTP. */
@@ -57,7 +77,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     rateLimitWaitMs: options.upstreams?.rateLimitWaitMs,
   };
   const logger = memoryLogger();
-  const gateway = await startGateway({ ...options.gateway, upstreams: settings, logger });
+  const idp = await startTestJwks();
+  const verifier = createJwtVerifier({
+    jwksUrl: idp.jwksUrl,
+    issuer: idp.issuer,
+    audience: idp.audience,
+    scopesClaim: 'scope',
+    customerClaim: 'bond_customer_id',
+    jwksCooldownMs: 0,
+  });
+  const gateway = await startGateway({
+    ...options.gateway,
+    upstreams: settings,
+    logger,
+    auth: options.auth === 'disabled' ? { mode: 'disabled' } : { mode: 'jwt', verifier },
+    callers: { maxUpstreamCallsPerRequest: 50, sharePercent: 100, rateLimit: false, ...options.callers },
+  });
+  const token = (claims: { sub?: string; scopes?: readonly Scope[]; customerId?: string } = {}) =>
+    idp.sign({
+      sub: claims.sub ?? 'test-operator',
+      scope: (claims.scopes ?? ALL_SCOPES).join(' '),
+      ...(claims.customerId ? { bond_customer_id: claims.customerId } : {}),
+    });
+  const operatorToken = await token();
 
   return {
     bondora,
@@ -65,10 +107,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     gateway,
     settings,
     logger,
+    idp,
+    token,
+    operatorToken,
     async gql(query, variables, headers = {}) {
+      const sent: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` };
+      for (const [name, value] of Object.entries(headers)) {
+        if (value) sent[name.toLowerCase()] = value;
+        else delete sent[name.toLowerCase()];
+      }
       const response = await fetch(`${gateway.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: sent,
         body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
       });
       const text = await response.text();
@@ -83,7 +133,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await gateway.close();
-      await Promise.all([bondora.stop(), bond.stop()]);
+      await Promise.all([bondora.stop(), bond.stop(), idp.close()]);
     },
   };
 }

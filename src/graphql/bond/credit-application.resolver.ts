@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { BOND_MAX_PAGE_SIZE, type BondApplicationDto } from '../../upstream/bond/bond.dto.js';
+import { applicationNotFound, applicationsCustomer, forbidden, mayAccessApplication, RequiresScopes, seesAllApplications } from '../access.guard.js';
 import type { GatewayContext } from '../context.js';
 import { requireUuid } from '../id.input.js';
 import { keysetWindow } from '../pagination/connection.args.js';
@@ -16,23 +17,39 @@ import {
 import { toCreditApplication } from './credit-application.mapper.js';
 import { CreditApplication, CreditApplicationConnection } from './credit-application.type.js';
 
+/** The application if this caller may see it; someone else's is null, as if it did not exist. */
+export async function loadVisibleApplication(id: string, ctx: GatewayContext): Promise<BondApplicationDto | null> {
+  const dto = await ctx.bondLoaders.application.load(id);
+  return dto && mayAccessApplication(ctx.caller, dto.applicant.customer_id) ? dto : null;
+}
+
+/** Before a write: the caller's own application (or any, for applications:all), else NOT_FOUND with no write sent. */
+async function requireWritableApplication(id: string, ctx: GatewayContext): Promise<void> {
+  if (seesAllApplications(ctx.caller)) return;
+  if (!(await loadVisibleApplication(id, ctx))) throw applicationNotFound();
+}
+
 @Resolver(() => CreditApplication)
 export class CreditApplicationResolver {
-  @Query(() => CreditApplication, { nullable: true, description: 'A credit application by id; null when Bond has none.' })
+  @Query(() => CreditApplication, { nullable: true, description: 'A credit application by id; null when Bond has none (or it is not yours).' })
+  @RequiresScopes('applications:read')
   async creditApplication(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<CreditApplication | null> {
-    const dto = await ctx.bondLoaders.application.load(requireUuid(id, 'id'));
+    const dto = await loadVisibleApplication(requireUuid(id, 'id'), ctx);
     return dto ? toCreditApplication(dto) : null;
   }
 
   @Query(() => CreditApplicationConnection, {
-    description: 'Credit applications, newest first. Page forward with first/after, backward with last/before (1 to 100).',
+    nullable: true,
+    description:
+      "Credit applications, newest first. Page forward with first/after, backward with last/before (1 to 100). Only your own customer's unless you hold applications:all.",
   })
+  @RequiresScopes('applications:read')
   async creditApplications(
     @Args(() => CreditApplicationsArgs) args: CreditApplicationsArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<Connection<CreditApplication>> {
     const window = keysetWindow('application', args);
-    const customer = args.customerId ? requireUuid(args.customerId, 'customerId') : undefined;
+    const customer = applicationsCustomer(ctx.caller, args.customerId ? requireUuid(args.customerId, 'customerId') : undefined);
     const page = await fetchKeysetWindow<BondApplicationDto>(
       window,
       BOND_MAX_PAGE_SIZE,
@@ -44,29 +61,39 @@ export class CreditApplicationResolver {
   }
 
   @Mutation(() => CreditApplication, { description: "Changes the applicant's employment status, income or housing payment." })
+  @RequiresScopes('applications:write')
   async updateCreditApplicant(
     @Arg('input', () => UpdateCreditApplicantInput) input: UpdateCreditApplicantInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<CreditApplication> {
     const { id, patch } = toApplicantUpdate(input);
+    await requireWritableApplication(id, ctx);
     const updated = await ctx.bond.updateApplicant(id, patch);
     ctx.bondLoaders.replaceApplication(updated);
     return toCreditApplication(updated);
   }
 
-  @Mutation(() => CreditApplication, { description: 'Creates an application (status CREATED) for an existing customer.' })
+  @Mutation(() => CreditApplication, { description: 'Creates an application (status CREATED) for an existing customer: your own, unless you hold applications:all.' })
+  @RequiresScopes('applications:write')
   async createCreditApplication(
     @Arg('input', () => CreateCreditApplicationInput) input: CreateCreditApplicationInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<CreditApplication> {
-    const created = await ctx.bond.createApplication(toApplicationCreate(input), randomUUID());
+    const body = toApplicationCreate(input);
+    if (!mayAccessApplication(ctx.caller, body.applicant.customer_id)) {
+      throw forbidden("input.customerId names another customer; creating applications for other customers needs the scope applications:all");
+    }
+    const created = await ctx.bond.createApplication(body, randomUUID());
     ctx.bondLoaders.replaceApplication(created);
     return toCreditApplication(created);
   }
 
   @Mutation(() => CreditApplication, { description: 'Submits an application; KYC starts and the status moves on.' })
+  @RequiresScopes('applications:write')
   async submitCreditApplication(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<CreditApplication> {
-    const submitted = await ctx.bond.submitApplication(requireUuid(id, 'id'), randomUUID());
+    const applicationId = requireUuid(id, 'id');
+    await requireWritableApplication(applicationId, ctx);
+    const submitted = await ctx.bond.submitApplication(applicationId, randomUUID());
     ctx.bondLoaders.replaceApplication(submitted);
     return toCreditApplication(submitted);
   }

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { PersonalData, requiresScopesOnType } from '../access.guard.js';
 import { connectionType } from '../pagination/connection.type.js';
 import { CentsScalar, DateScalar, DateTimeScalar } from '../scalar.type.js';
 
@@ -72,13 +73,16 @@ export class Applicant {
   @Field(() => String, { nullable: true })
   lastName!: string | null;
 
-  @Field(() => DateScalar, { nullable: true })
+  @Field(() => DateScalar, { nullable: true, description: "Personal data: another customer's needs pii:read." })
+  @PersonalData()
   dateOfBirth!: string | null;
 
-  @Field(() => Address)
+  @Field(() => Address, { nullable: true, description: "Personal data: another customer's needs pii:read." })
+  @PersonalData()
   address!: Address;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Personal data: another customer's needs pii:read." })
+  @PersonalData()
   email!: string | null;
 
   @Field(() => Boolean, { nullable: true })
@@ -89,6 +93,7 @@ export class Applicant {
 }
 
 @Directive('@key(fields: "id")')
+@requiresScopesOnType('applications:read')
 @ObjectType({ description: 'A Bond credit application of a card program.' })
 export class CreditApplication {
   @Field(() => ID, { description: 'Bond application_id.' })

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { RequiresScopes } from '../access.guard.js';
 import type { GatewayContext } from '../context.js';
 import { requireUuid } from '../id.input.js';
 import { forwardWindow } from '../pagination/connection.args.js';
@@ -12,12 +13,14 @@ import { toAuction, toAuctionDetail, toBid } from './bondora.mapper.js';
 @Resolver(() => Auction)
 export class AuctionResolver {
   @Query(() => Auction, { nullable: true, description: 'An auction by its AuctionId, active or closed; null when Bondora has none.' })
+  @RequiresScopes('auctions:read')
   async auction(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<Auction | null> {
     const dto = await ctx.bondoraLoaders.auction.load(requireUuid(id, 'id'));
     return dto ? toAuction(dto) : null;
   }
 
-  @Query(() => AuctionConnection, { description: 'Active auctions, newest listing first.' })
+  @Query(() => AuctionConnection, { nullable: true, description: 'Active auctions, newest listing first.' })
+  @RequiresScopes('auctions:read')
   async auctions(@Args(() => AuctionsArgs) args: AuctionsArgs, @Ctx() ctx: GatewayContext): Promise<Connection<Auction>> {
     const window = forwardWindow('auction', args.first, args.after);
     const query = toAuctionRequest(args.filter);
@@ -41,7 +44,8 @@ export class AuctionResolver {
     return (await detailOf(auction, ctx))?.borrowerHistory ?? null;
   }
 
-  @FieldResolver(() => [Bid], { description: "The current investor's bids on this auction." })
+  @FieldResolver(() => [Bid], { nullable: true, description: "The current investor's bids on this auction (needs bids:read)." })
+  @RequiresScopes('bids:read')
   async myBids(@Root() auction: Auction, @Ctx() ctx: GatewayContext): Promise<Bid[]> {
     return (await ctx.bondoraLoaders.bidsByAuction.load(auction.id)).map(toBid);
   }

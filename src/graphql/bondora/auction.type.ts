@@ -1,4 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { requiresScopesOnType } from '../access.guard.js';
 import { connectionType } from '../pagination/connection.type.js';
 import { DateScalar, DateTimeScalar, DecimalScalar } from '../scalar.type.js';
 
@@ -76,6 +77,7 @@ export interface AuctionDetail {
 }
 
 @Directive('@key(fields: "id")')
+@requiresScopesOnType('auctions:read')
 @ObjectType({ description: 'A Bondora loan auction. Fields are nullable where the upstream may omit them.' })
 export class Auction {
   @Field(() => ID, { description: 'Bondora AuctionId.' })

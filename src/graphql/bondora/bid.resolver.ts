@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { RequiresScopes } from '../access.guard.js';
 import type { GatewayContext } from '../context.js';
 import { requireUuid } from '../id.input.js';
 import { forwardWindow } from '../pagination/connection.args.js';
@@ -22,11 +23,13 @@ async function loadAuction(id: string, ctx: GatewayContext): Promise<Auction | n
 @Resolver(() => Bid)
 export class BidResolver {
   @Query(() => Bid, { nullable: true, description: "One of the investor's bids; null when Bondora has none." })
+  @RequiresScopes('bids:read')
   async bid(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<Bid | null> {
     return loadBid(requireUuid(id, 'id'), ctx);
   }
 
-  @Query(() => BidConnection, { description: "The investor's bids." })
+  @Query(() => BidConnection, { nullable: true, description: "The investor's bids." })
+  @RequiresScopes('bids:read')
   async bids(@Args(() => BidsArgs) args: BidsArgs, @Ctx() ctx: GatewayContext): Promise<Connection<Bid>> {
     const window = forwardWindow('bid', args.first, args.after);
     const query = toBidsRequest(args.filter);
@@ -36,11 +39,13 @@ export class BidResolver {
   }
 
   @FieldResolver(() => Auction, { nullable: true, description: 'Batched: one active-auctions call per request plus one call per closed auction.' })
+  @RequiresScopes('auctions:read')
   async auction(@Root() bid: Bid, @Ctx() ctx: GatewayContext): Promise<Auction | null> {
     return loadAuction(bid.auctionId, ctx);
   }
 
   @Mutation(() => PlaceBidsPayload, { description: 'Queues up to 100 bids (Bondora answers 202); poll `bid` for the outcome.' })
+  @RequiresScopes('bids:write')
   async placeBids(@Arg('input', () => PlaceBidsInput) input: PlaceBidsInput, @Ctx() ctx: GatewayContext): Promise<PlaceBidsPayload> {
     const bids = toBidRequest(input);
     const placed = await ctx.bondora.placeBids(bids);
@@ -49,6 +54,7 @@ export class BidResolver {
   }
 
   @Mutation(() => CancelBidPayload, { description: 'Cancels a pending or open bid (Bondora answers 202).' })
+  @RequiresScopes('bids:write')
   async cancelBid(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<CancelBidPayload> {
     const bidId = requireUuid(id, 'id');
     await ctx.bondora.cancelBid(bidId);
@@ -60,11 +66,13 @@ export class BidResolver {
 @Resolver(() => PlacedBid)
 export class PlacedBidResolver {
   @FieldResolver(() => Bid, { nullable: true, description: 'The bid as Bondora reports it now.' })
+  @RequiresScopes('bids:read')
   async bid(@Root() placed: PlacedBid, @Ctx() ctx: GatewayContext): Promise<Bid | null> {
     return loadBid(placed.id, ctx);
   }
 
   @FieldResolver(() => Auction, { nullable: true })
+  @RequiresScopes('auctions:read')
   async auction(@Root() placed: PlacedBid, @Ctx() ctx: GatewayContext): Promise<Auction | null> {
     return loadAuction(placed.auctionId, ctx);
   }
@@ -73,6 +81,7 @@ export class PlacedBidResolver {
 @Resolver(() => CancelBidPayload)
 export class CancelBidPayloadResolver {
   @FieldResolver(() => Bid, { nullable: true, description: 'The bid as Bondora reports it after the cancellation.' })
+  @RequiresScopes('bids:read')
   async bid(@Root() payload: CancelBidPayload, @Ctx() ctx: GatewayContext): Promise<Bid | null> {
     return loadBid(payload.bidId, ctx);
   }

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { requiresScopesOnType } from '../access.guard.js';
 import { connectionType } from '../pagination/connection.type.js';
 import { DateTimeScalar, DecimalScalar } from '../scalar.type.js';
 
@@ -43,6 +44,7 @@ export enum BidFailureReason {
 registerEnumType(BidFailureReason, { name: 'BidFailureReason', description: 'Why a bid failed (Bondora FailureReason 0..14).' });
 
 @Directive('@key(fields: "id")')
+@requiresScopesOnType('bids:read')
 @ObjectType({ description: "One of the investor's bids." })
 export class Bid {
   @Field(() => ID, { description: 'Bondora bid Id.' })

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { SimRequest, SimResponse } from '../sim.router.js';
 
-// Bondora's OAuth 2.0 authorization-code flow (reference section 1): authorize (consent is
-// automatic here), POST /oauth/access_token with the authorization_code and refresh_token grants
-// in JSON or form bodies, revoke, and access tokens that expire.
+// Bondora's OAuth 2.0 authorization-code flow (reference section 1): authorize (a page where the
+// user picks which investor consents), POST /oauth/access_token with the authorization_code and
+// refresh_token grants in JSON or form bodies, revoke, and access tokens that expire.
 
 export interface OAuthClientRegistration {
   clientId: string;
@@ -13,18 +13,29 @@ export interface OAuthClientRegistration {
   loopback?: boolean;
 }
 
+/** An investor the authorize page offers. */
+export interface OAuthAccount {
+  /** Value of the authorize URL's `investor` parameter. */
+  id: string;
+  /** Shown on the authorize page. */
+  name: string;
+  /** What tokens issued for this investor act for (the simulator's owner of bids). */
+  account: string;
+}
+
 export interface OAuthOptions {
   clients: OAuthClientRegistration[];
   /** Lifetime of issued access tokens (default 3600 s, like the help-page sample). */
   accessTokenTtlSeconds?: number;
-  /** The investor every issued token acts for. */
-  account: string;
+  /** The investors a user may consent as, in the order the authorize page lists them. */
+  accounts: OAuthAccount[];
 }
 
 export const BONDORA_SCOPES = ['Investments', 'BidsRead', 'BidsEdit', 'SmSell', 'SmBuy', 'ReportCreate', 'ReportRead'];
 
 interface Grant {
   clientId: string;
+  account: string;
   redirectUri: string;
   scope: string;
   expires: number;
@@ -39,7 +50,7 @@ interface AccessToken {
 export class BondoraOAuthServer {
   private readonly codes = new Map<string, Grant>();
   private readonly accessTokens = new Map<string, AccessToken>();
-  private readonly refreshTokens = new Map<string, { clientId: string; scope: string }>();
+  private readonly refreshTokens = new Map<string, { clientId: string; account: string; scope: string }>();
   private readonly ttlSeconds: number;
 
   constructor(private readonly options: OAuthOptions) {
@@ -55,6 +66,11 @@ export class BondoraOAuthServer {
       return undefined;
     }
     return access.account;
+  }
+
+  /** The investor a refresh token (still valid) acts for. */
+  accountOfRefreshToken(refreshToken: string): string | undefined {
+    return this.refreshTokens.get(refreshToken)?.account;
   }
 
   /** Makes every issued access token expire now (refresh tokens stay valid). */
@@ -73,7 +89,10 @@ export class BondoraOAuthServer {
     this.refreshTokens.clear();
   }
 
-  /** GET /oauth/authorize: the user consents at once and is sent back with a code and the state. */
+  /**
+   * GET /oauth/authorize: without `investor`, a page listing the investors to consent as; with a
+   * known `investor`, consent at once and back to the client with a code and the state.
+   */
   authorize(req: SimRequest): SimResponse {
     const q = req.query;
     const client = this.options.clients.find((c) => c.clientId === q.get('client_id'));
@@ -90,8 +109,13 @@ export class BondoraOAuthServer {
       back.searchParams.set('error', q.get('response_type') !== 'code' ? 'unsupported_response_type' : 'invalid_scope');
       return { status: 302, headers: { location: back.toString() } };
     }
+    const investor = q.get('investor');
+    if (investor === null) return this.chooser(req);
+    const account = this.options.accounts.find((a) => a.id === investor);
+    if (!account) return page(400, 'Unknown investor.');
     const code = secret();
-    this.codes.set(code, { clientId: client.clientId, redirectUri, scope, expires: Date.now() + 60_000 });
+    const grant: Grant = { clientId: client.clientId, account: account.account, redirectUri, scope, expires: Date.now() + 60_000 };
+    this.codes.set(code, grant);
     back.searchParams.set('code', code);
     return { status: 302, headers: { location: back.toString() } };
   }
@@ -116,14 +140,14 @@ export class BondoraOAuthServer {
         return oauthError('invalid_grant', 'redirect_uri differs from the one used to authorize.');
       }
       const refresh = secret();
-      this.refreshTokens.set(refresh, { clientId: client.clientId, scope: grant.scope });
-      return { status: 200, body: { ...this.issue(grant.scope), refresh_token: refresh, scope: grant.scope } };
+      this.refreshTokens.set(refresh, { clientId: client.clientId, account: grant.account, scope: grant.scope });
+      return { status: 200, body: { ...this.issue(grant.account, grant.scope), refresh_token: refresh, scope: grant.scope } };
     }
     if (grantType === 'refresh_token') {
       const stored = this.refreshTokens.get(field('refresh_token') ?? '');
       if (!stored || stored.clientId !== client.clientId) return oauthError('invalid_grant', 'The refresh token is invalid or revoked.');
       // Bondora's refresh answer carries a new access token only; the refresh token stays the same.
-      return { status: 200, body: this.issue(stored.scope) };
+      return { status: 200, body: this.issue(stored.account, stored.scope) };
     }
     return oauthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
   }
@@ -137,10 +161,37 @@ export class BondoraOAuthServer {
     return { status: 202, body: { Success: true, Errors: null } };
   }
 
-  private issue(scope: string): Record<string, unknown> {
+  /** The consent page: one link per investor, each the same authorize request plus `investor`. */
+  private chooser(req: SimRequest): SimResponse {
+    const items = this.options.accounts.map((account) => {
+      const query = new URLSearchParams(req.query);
+      query.set('investor', account.id);
+      return `<li><a href="${escapeHtml(`${req.path}?${query.toString()}`)}">${escapeHtml(account.name)}</a></li>`;
+    });
+    const html = [
+      '<!doctype html>',
+      '<html lang="en">',
+      '<head><meta charset="utf-8"><title>Bondora simulator: authorize</title></head>',
+      '<body>',
+      '<h1>Bondora simulator</h1>',
+      `<p>The application <strong>${escapeHtml(req.query.get('client_id') ?? '')}</strong> asks for ` +
+        `<strong>${escapeHtml(req.query.get('scope') ?? '')}</strong>. Consent as:</p>`,
+      `<ul>${items.join('')}</ul>`,
+      '</body>',
+      '</html>',
+      '',
+    ].join('\n');
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+      body: Buffer.from(html, 'utf8'),
+    };
+  }
+
+  private issue(account: string, scope: string): Record<string, unknown> {
     const token = secret();
     const expires = Date.now() + this.ttlSeconds * 1000;
-    this.accessTokens.set(token, { account: this.options.account, scope, expires });
+    this.accessTokens.set(token, { account, scope, expires });
     return { access_token: token, token_type: 'bearer', expires_in: this.ttlSeconds, valid_until: Math.floor(expires / 1000) };
   }
 }
@@ -162,6 +213,12 @@ function secret(): string {
 
 function oauthError(error: string, description: string): SimResponse {
   return { status: 400, body: { error, error_description: description } };
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
 function page(status: number, message: string): SimResponse {

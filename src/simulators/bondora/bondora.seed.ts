@@ -32,6 +32,8 @@ export interface BondoraSeed {
   closedAuctions: AuctionExtendedDto[];
   /** The demo investor's bids, BidRequestedDate descending. */
   demoBids: BidSummaryDto[];
+  /** A handful of bids for each further investor, in the order asked for, each list BidRequestedDate descending. */
+  otherInvestorBids: BidSummaryDto[][];
 }
 
 export const ACTIVE_AUCTION_COUNT = 240;
@@ -75,7 +77,7 @@ interface AuctionTiming {
   fundedFraction: number;
 }
 
-export function createBondoraSeed(seed: number, baseMs: number): BondoraSeed {
+export function createBondoraSeed(seed: number, baseMs: number, otherInvestors = 0): BondoraSeed {
   const rand = mulberry32(seed);
   let loanNumber = 4_800_000 + intBetween(rand, 0, 99_999);
   const nextLoanNumber = () => (loanNumber += intBetween(rand, 1, 40));
@@ -118,8 +120,12 @@ export function createBondoraSeed(seed: number, baseMs: number): BondoraSeed {
   activeAuctions.sort(byListing);
   closedAuctions.sort(byListing);
 
-  const demoBids = createDemoBids(rand, baseMs, activeAuctions, closedAuctions);
-  return { activeAuctions, closedAuctions, demoBids };
+  const demoBids = createBids(rand, baseMs, activeAuctions, closedAuctions, { active: 32, closed: 20 });
+  // Drawn after everything above, so the auctions and the demo investor's bids stay as they were.
+  const otherInvestorBids = Array.from({ length: otherInvestors }, () =>
+    createBids(rand, baseMs, activeAuctions, closedAuctions, { active: 4, closed: 2 }),
+  );
+  return { activeAuctions, closedAuctions, demoBids, otherInvestorBids };
 }
 
 function createAuction(
@@ -281,17 +287,19 @@ function createHistory(rand: Random, newCustomer: boolean): BorrowerHistoryDto {
 // FailureReason codes a bid on a closed auction plausibly ended with (§8 ApiBidFailureReason).
 const CLOSED_FAILURES = [1, 5, 5, 9, 11];
 
-function createDemoBids(
+/** Bids (1–3 each) on `auctions.active` sampled active auctions and `auctions.closed` closed ones. */
+function createBids(
   rand: Random,
   baseMs: number,
   active: AuctionExtendedDto[],
   closed: AuctionExtendedDto[],
+  auctions: { active: number; closed: number },
 ): BidSummaryDto[] {
   const bids: BidSummaryDto[] = [];
   const bidCount = () => 1 + (rand() < 0.35 ? 1 : 0) + (rand() < 0.08 ? 1 : 0);
   const amount = () => (rand() < 0.2 ? round2(between(rand, 5, 200)) : 5 * intBetween(rand, 1, 40));
 
-  for (const auction of sample(rand, active, 32)) {
+  for (const auction of sample(rand, active, auctions.active)) {
     const listedMs = Date.parse(auction.ListedOnUTC!);
     for (let n = bidCount(); n > 0; n--) {
       const roll = rand();
@@ -313,7 +321,7 @@ function createDemoBids(
     }
   }
 
-  for (const auction of sample(rand, closed, 20)) {
+  for (const auction of sample(rand, closed, auctions.closed)) {
     const listedMs = Date.parse(auction.ListedOnUTC!);
     const closeMs = Date.parse(auction.ActualCloseDate!);
     for (let n = bidCount(); n > 0; n--) {

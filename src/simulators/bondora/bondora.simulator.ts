@@ -22,7 +22,7 @@ import { bondoraDate, guid, type Random } from './bondora.values.js';
 export interface BondoraSimulatorOptions {
   /** false = no rate limiting (default for tests); true = documented limits; or a table overriding limits per route name. */
   rateLimits?: boolean | Partial<Record<string, RateLimitRule>>;
-  /** Extra valid bearer tokens besides the demo token; each is a separate investor who starts with no bids. */
+  /** Extra valid bearer tokens besides the seeded investors' ones; each is a separate investor who starts with no bids. */
   tokens?: string[];
   /** Lifetime of access tokens issued through OAuth (default 3600 s). */
   accessTokenTtlSeconds?: number;
@@ -48,6 +48,13 @@ interface Context {
   query: BondoraQuery;
 }
 
+/** A seeded investor: `token` is their static bearer token and what their bids are owned by. */
+export interface BondoraInvestor {
+  id: string;
+  name: string;
+  token: string;
+}
+
 interface OwnedBid {
   owner: string;
   bid: BidSummaryDto;
@@ -55,11 +62,17 @@ interface OwnedBid {
 
 export class BondoraSimulator {
   static readonly DEMO_TOKEN = 'bondora-demo-token-0000000000000000';
+  /** The seeded investors, demo first; the OAuth authorize page offers each of them. */
+  static readonly INVESTORS: ReadonlyArray<Readonly<BondoraInvestor>> = Object.freeze([
+    Object.freeze({ id: 'demo-investor', name: 'Demo Investor', token: BondoraSimulator.DEMO_TOKEN }),
+    Object.freeze({ id: 'second-investor', name: 'Second Investor', token: 'bondora-second-investor-token-00000' }),
+    Object.freeze({ id: 'third-investor', name: 'Third Investor', token: 'bondora-third-investor-token-000000' }),
+  ]);
   /** The registered demo application: any loopback callback URL is accepted for it. */
   static readonly DEMO_CLIENT_ID = 'bondora-demo-client';
   static readonly DEMO_CLIENT_SECRET = 'bondora-demo-client-secret-not-a-real-one';
 
-  /** OAuth 2.0: tokens it issues act for the demo investor. */
+  /** OAuth 2.0: tokens it issues act for the seeded investor picked on the authorize page. */
   readonly oauth: BondoraOAuthServer;
 
   readonly router: SimRouter;
@@ -79,14 +92,14 @@ export class BondoraSimulator {
     this.seedNumber = options.seed ?? DEFAULT_SEED;
     const base = options.baseTime ?? Date.now();
     this.baseMs = Math.floor((base instanceof Date ? base.getTime() : base) / 1000) * 1000;
-    this.tokens = new Set([BondoraSimulator.DEMO_TOKEN, ...(options.tokens ?? [])]);
+    this.tokens = new Set([...BondoraSimulator.INVESTORS.map((i) => i.token), ...(options.tokens ?? [])]);
     const rules = resolveRateLimits(options.rateLimits);
     this.limiter = rules ? new BondoraRateLimiter(rules) : undefined;
     this.bidProcessingMs = options.bidProcessingMs;
     this.oauth = new BondoraOAuthServer({
       clients: [{ clientId: BondoraSimulator.DEMO_CLIENT_ID, clientSecret: BondoraSimulator.DEMO_CLIENT_SECRET, loopback: true }],
       accessTokenTtlSeconds: options.accessTokenTtlSeconds,
-      account: BondoraSimulator.DEMO_TOKEN,
+      accounts: BondoraSimulator.INVESTORS.map((i) => ({ id: i.id, name: i.name, account: i.token })),
     });
     this.router = new SimRouter({ errorBody: bondoraErrorBody });
     this.router
@@ -130,6 +143,13 @@ export class BondoraSimulator {
     return this.closed.map((a) => withUserBids(a, totals));
   }
 
+  /** The seeded investor a static or OAuth access token acts for; undefined for extra and invalid tokens. */
+  investorOf(token: string): BondoraInvestor | undefined {
+    const account = this.accountOf(token);
+    const investor = BondoraSimulator.INVESTORS.find((i) => i.token === account);
+    return investor ? { ...investor } : undefined;
+  }
+
   bidsOf(token: string): BidSummaryDto[] {
     return this.ownBids(token).map((b) => ({ ...b }));
   }
@@ -144,16 +164,25 @@ export class BondoraSimulator {
   }
 
   private load(): void {
-    const seed = createBondoraSeed(this.seedNumber, this.baseMs);
+    const [demo, ...others] = BondoraSimulator.INVESTORS;
+    const seed = createBondoraSeed(this.seedNumber, this.baseMs, others.length);
     this.active = seed.activeAuctions;
     this.closed = seed.closedAuctions;
     this.auctions.clear();
     for (const auction of this.active) this.auctions.set(auction.AuctionId, { auction, active: true });
     for (const auction of this.closed) this.auctions.set(auction.AuctionId, { auction, active: false });
     this.bids.clear();
-    for (const bid of seed.demoBids) this.bids.set(bid.Id, { owner: BondoraSimulator.DEMO_TOKEN, bid });
+    for (const bid of seed.demoBids) this.bids.set(bid.Id, { owner: demo!.token, bid });
+    others.forEach((investor, i) => {
+      for (const bid of seed.otherInvestorBids[i]!) this.bids.set(bid.Id, { owner: investor.token, bid });
+    });
     // New bid ids come from their own stream so they repeat per seed regardless of read traffic.
     this.idRandom = mulberry32(this.seedNumber ^ 0x5eed);
+  }
+
+  /** Static tokens are their own investor; OAuth tokens act for the account that consented. */
+  private accountOf(token: string): string | undefined {
+    return this.tokens.has(token) ? token : this.oauth.accountOf(token);
   }
 
   /** Auth, then throttling (a 401 costs no budget), then the handler with ASP.NET-style query binding. */
@@ -162,8 +191,7 @@ export class BondoraSimulator {
       const header = String(req.headers.authorization ?? '');
       const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
       if (!token) return fail(401, 'Missing token', TOKEN_DETAILS);
-      // Static tokens are their own investor; OAuth tokens act for the account that consented.
-      const account = this.tokens.has(token) ? token : this.oauth.accountOf(token);
+      const account = this.accountOf(token);
       if (!account) return fail(401, 'Invalid token', TOKEN_DETAILS);
       const rejected = this.limiter?.take(token, route);
       if (rejected) {

@@ -45,7 +45,8 @@ export function describeBondError(body: unknown): UpstreamErrorBody | undefined 
   const code = firstString(record.Code, record.status) ?? (typeof record.code === 'number' ? record.code : firstString(record.code));
   if (message !== undefined) return { message, code };
   const fields = validationMessages(record);
-  return fields.length > 0 ? { message: fields.join('; '), code: 'validation_error' } : undefined;
+  if (fields.length === 0) return undefined;
+  return { message: fields.join('; '), code: 'validation_error', field: fields[0]!.slice(0, fields[0]!.indexOf(':')) };
 }
 
 function firstString(...values: unknown[]): string | undefined {

@@ -124,7 +124,7 @@ export class BondoraClient {
       throw new UpstreamError(
         'bondora',
         'UNAUTHENTICATED',
-        'No Bondora access token: send your token in the x-bondora-token header, sign in at /auth/bondora/login, or configure BONDORA_ACCESS_TOKEN',
+        'No Bondora access token: the Bondora connection has lapsed; connect again with the connectBondora mutation',
       );
     }
     try {
@@ -143,6 +143,7 @@ export class BondoraClient {
       ...req,
       headers: { authorization: `Bearer ${token}` },
       ...this.scope,
+      shareOf: this.credential.shareOf,
     });
     const envelope = response.body as BondoraEnvelope<unknown> | undefined;
     if (!envelope || typeof envelope !== 'object' || typeof envelope.Success !== 'boolean') {

@@ -9,6 +9,8 @@ export interface BondoraCredential {
   token(): Promise<string | undefined>;
   /** After a 401 with `stale`: a renewed token to retry with once, or undefined. */
   renew?(stale: string): Promise<string | undefined>;
+  /** Set once token() has answered when the token is shared between callers: whose share a call spends. */
+  readonly shareOf?: string;
 }
 
 export function fixedCredential(token: string | undefined): BondoraCredential {

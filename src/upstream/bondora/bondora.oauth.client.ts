@@ -55,6 +55,16 @@ export class BondoraOAuthClient {
     return this.grant({ grant_type: 'refresh_token', refresh_token: refreshToken }, [refreshToken]);
   }
 
+  /** POST /oauth/access_token/revoke: the token stops working at Bondora (202). */
+  async revoke(accessToken: string): Promise<void> {
+    await this.http.request({
+      method: 'POST',
+      endpoint: 'oauth.revoke',
+      path: '/oauth/access_token/revoke',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+  }
+
   private async grant(fields: Record<string, string>, secrets: string[]): Promise<TokenSet> {
     const response = await this.http.request({
       method: 'POST',
