@@ -217,7 +217,9 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     httpServer.listen(port, host, () => resolve());
   });
   const address = httpServer.address() as AddressInfo;
-  publicUrl = `http://${host}:${address.port}`;
+  // A wildcard address is no URL a browser or Bondora's redirect can use: name this machine's loopback instead.
+  const reachable = host === '0.0.0.0' || host === '::' || host === '[::]' ? '127.0.0.1' : host;
+  publicUrl = `http://${reachable}:${address.port}`;
   return {
     url: publicUrl,
     bondoraConnections,

@@ -3,12 +3,13 @@ import { BondSimulator } from './bond/bond.simulator.js';
 import { BondoraSimulator } from './bondora/bondora.simulator.js';
 
 // `npm run simulators`: both fake upstreams alone, on fixed ports, for frontend work without the gateway.
+// Loopback only, whatever HOST says: the control API hands out every credential the simulators were sent.
 
 const config = loadConfig();
 const bondora = new BondoraSimulator({ rateLimits: true });
 const bond = new BondSimulator({ rateLimit: 1000 });
-const bondoraUrl = await bondora.start(config.simulatorPorts.bondora, config.host);
-const bondUrl = await bond.start(config.simulatorPorts.bond, config.host);
+const bondoraUrl = await bondora.start(config.simulatorPorts.bondora, '127.0.0.1');
+const bondUrl = await bond.start(config.simulatorPorts.bond, '127.0.0.1');
 
 process.stdout.write(
   [

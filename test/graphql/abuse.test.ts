@@ -4,7 +4,8 @@ import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator
 import { startHarness, type Harness } from '../support/gateway.harness.js';
 
 // Every kind of bad input we could think of: each gets a clear error with a code, reaches no
-// upstream, and leaves no secret, URL or stack in the response.
+// upstream, and leaves no secret, URL or stack in the response. Every request is sent as an
+// authenticated operator (every scope), so what refuses it is the input, not the missing caller.
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,8 +20,14 @@ interface Raw {
   json: unknown;
 }
 
+/** POSTs as the operator unless `headers.authorization` says otherwise ('' sends none). */
 async function post(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Raw> {
-  const res = await fetch(`${h.gateway.url}/graphql`, { method: 'POST', headers, body });
+  const sent: Record<string, string> = { authorization: `Bearer ${h.operatorToken}` };
+  for (const [name, value] of Object.entries(headers)) {
+    if (value) sent[name.toLowerCase()] = value;
+    else delete sent[name.toLowerCase()];
+  }
+  const res = await fetch(`${h.gateway.url}/graphql`, { method: 'POST', headers: sent, body });
   const text = await res.text();
   let json: unknown;
   try {
@@ -43,7 +50,7 @@ function expectRefused(raw: Raw, code: string | RegExp, message?: RegExp): void 
   if (message) expect(first.message).toMatch(message);
   expect(first.message.length).toBeGreaterThan(10);
   expect(first.message.length).toBeLessThan(400);
-  for (const secret of [BondoraSimulator.DEMO_TOKEN, BondSimulator.DEMO_IDENTITY, BondSimulator.DEMO_API_KEY, h.settings.bondora.url, h.settings.bond.url]) {
+  for (const secret of [BondoraSimulator.DEMO_TOKEN, BondSimulator.DEMO_IDENTITY, BondSimulator.DEMO_API_KEY, h.settings.bondora.url, h.settings.bond.url, h.operatorToken]) {
     expect(raw.text).not.toContain(secret);
   }
   expect(raw.text).not.toMatch(/\bat \S+ \(|node_modules|\.ts:\d+|stacktrace/);
@@ -89,7 +96,10 @@ describe('bad input is refused before any upstream call', () => {
   });
 
   it('a GET without a preflight-forcing header is refused (CSRF prevention)', async () => {
-    const res = await fetch(`${h.gateway.url}/graphql?query=${encodeURIComponent('{ auctions { totalCount } }')}`);
+    // Authenticated, so what refuses it is the missing preflight header and not the missing caller.
+    const res = await fetch(`${h.gateway.url}/graphql?query=${encodeURIComponent('{ auctions { totalCount } }')}`, {
+      headers: { authorization: `Bearer ${h.operatorToken}` },
+    });
     const raw = { status: res.status, text: await res.text(), json: undefined as unknown };
     expect(raw.status).toBe(400);
     expect(raw.text).toMatch(/CSRF|preflight|apollo-require-preflight/i);

@@ -6,7 +6,7 @@ import type { CallerLimitsConfig } from '../../src/config.js';
 import { startTestJwks, type TestJwks } from './jwt.fixtures.js';
 import { startGateway, type Gateway, type GatewayOptions, type UpstreamSettings } from '../../src/server/gateway.server.js';
 import { memoryLogger } from '../../src/server/logger.js';
-import { BondSimulator } from '../../src/simulators/bond/bond.simulator.js';
+import { BondSimulator, type BondSimulatorOptions } from '../../src/simulators/bond/bond.simulator.js';
 import { BondoraSimulator, type BondoraSimulatorOptions } from '../../src/simulators/bondora/bondora.simulator.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -45,6 +45,7 @@ export interface Harness {
 
 export interface HarnessOptions {
   bondora?: BondoraSimulatorOptions;
+  bond?: BondSimulatorOptions;
   timeoutMs?: number;
   /** Overrides of the gateway's upstream settings (rate limits, list cache TTL, wait budget). */
   upstreams?: {
@@ -66,7 +67,7 @@ export interface HarnessOptions {
 /** Both simulators and the gateway on free loopback ports, talking real HTTP. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const bondora = new BondoraSimulator({ rateLimits: false, ...options.bondora });
-  const bond = new BondSimulator();
+  const bond = new BondSimulator(options.bond);
   const [bondoraUrl, bondUrl] = await Promise.all([bondora.start(0), bond.start(0)]);
   const settings: UpstreamSettings = {
     // Budgets and list caching are off like the simulators' limits, so tests count every call;

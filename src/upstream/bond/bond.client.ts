@@ -18,6 +18,8 @@ export interface BondHttpOptions {
   apiKey: string;
   /** Client-side budget (Bond's 1000 per minute by default); false sends unthrottled. */
   rateLimits?: RateLimitTable | false;
+  /** The most of the key's budget one caller may spend (CALLER_SHARE_PERCENT). */
+  callerSharePercent?: number;
 }
 
 export function createBondHttp(options: BondHttpOptions): HttpClient {
@@ -30,6 +32,7 @@ export function createBondHttp(options: BondHttpOptions): HttpClient {
     describeError: describeBondError,
     rateLimits: options.rateLimits === false ? undefined : (options.rateLimits ?? BOND_RATE_LIMITS),
     invalidates: BOND_INVALIDATES,
+    callerSharePercent: options.callerSharePercent,
   });
 }
 

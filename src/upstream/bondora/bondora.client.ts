@@ -30,6 +30,8 @@ export interface BondoraHttpOptions {
   rateLimits?: RateLimitTable | false;
   /** How long the hot lists (active auctions, the investor's bids) are kept per credential; 0 keeps nothing. */
   listCacheTtlMs?: number;
+  /** The most of the gateway's own token's budgets one caller may spend (CALLER_SHARE_PERCENT). */
+  callerSharePercent?: number;
 }
 
 export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
@@ -43,6 +45,7 @@ export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
     rateLimits: options.rateLimits === false ? undefined : (options.rateLimits ?? BONDORA_RATE_LIMITS),
     cache: { ttlMs: Object.fromEntries(BONDORA_CACHED_LISTS.map((endpoint) => [endpoint, ttl])) },
     invalidates: BONDORA_INVALIDATES,
+    callerSharePercent: options.callerSharePercent,
   });
 }
 
