@@ -83,9 +83,10 @@ describe('authentication over HTTP: the refusal battery', () => {
     expect(h.bond.router.calls('applications.list').length).toBeGreaterThan(0);
   });
 
-  it('no Authorization header → 401 with a bare Bearer challenge', async () => {
+  it('no Authorization header → 401 with a bare Bearer challenge (no error code, RFC 6750 3.1)', async () => {
     const res = await send();
     expectRefused(res);
+    expect(res.headers.get('www-authenticate')).not.toContain('error=');
   });
 
   it('Authorization: Basic … → 401, the credentials not echoed', async () => {
@@ -114,7 +115,9 @@ describe('authentication over HTTP: the refusal battery', () => {
   ];
   it.each(battery)('%s → 401 UNAUTHENTICATED, zero upstream calls, token not echoed', async (name) => {
     const token = bad[name];
-    expectRefused(await send({ authorization: `Bearer ${token}` }), token);
+    const res = await send({ authorization: `Bearer ${token}` });
+    expectRefused(res, token);
+    expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
   it('the battery is refused on GET as well', async () => {
@@ -284,6 +287,21 @@ describe('scopes on root fields', () => {
     expect(res.errors![0]).toMatchObject({ path: ['auctions'], extensions: { code: 'FORBIDDEN' } });
     expect(res.errors![0]!.message).toContain('auctions:read');
     expect(h.bondora.router.calls()).toEqual([]);
+  });
+  it('_entities: a representation whose type needs a missing scope is null with FORBIDDEN at its index; its neighbours are served', async () => {
+    const token = await h.token({ sub: 'investor', scopes: ['auctions:read', 'bondora:shared'] });
+    const auction = activeAuctionId();
+    const app = someApplication().application_id;
+    const res = await h.gql<{ _entities: Array<{ __typename: string; id: string } | null> }>(
+      'query ($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Auction { id } ... on CreditApplication { id } } }',
+      { r: [{ __typename: 'Auction', id: auction }, { __typename: 'CreditApplication', id: app }] },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(res.data!._entities).toEqual([{ __typename: 'Auction', id: auction }, null]);
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]).toMatchObject({ path: ['_entities', 1], extensions: { code: 'FORBIDDEN' } });
+    expect(res.errors![0]!.message).toContain('applications:read');
+    expect(h.bond.router.calls()).toEqual([]);
   });
 });
 

@@ -142,6 +142,24 @@ describe('listing', () => {
       expect(h.bond.router.calls()).toEqual([]);
     }
   });
+  it("a cursor naming B's application answers A exactly as a cursor naming no application (no existence or position oracle)", async () => {
+    // Cursors are opaque but not secret: base64url("application:<id>"), the form endCursor has.
+    const own = await h.gql<{ creditApplications: { pageInfo: { endCursor: string } } }>('{ creditApplications(first: 1) { pageInfo { endCursor } } }', {}, as(tokenA));
+    const ownCursor = own.data!.creditApplications.pageInfo.endCursor;
+    expect(Buffer.from(ownCursor, 'base64url').toString()).toBe(`application:${applicationsOf(A)[0]!.application_id}`);
+    const cursorOf = (id: string) => Buffer.from(`application:${id}`).toString('base64url');
+    // B's application from the middle of the list, so a leak would show as a page of A's neighbours.
+    const bApps = applicationsOf(B);
+    const bApp = bApps[Math.floor(bApps.length / 2)]!;
+    const missing = unknownId();
+    for (const window of ['first: 3, after', 'last: 3, before']) {
+      const query = (cursor: string) => `{ creditApplications(${window}: "${cursor}") { nodes { id } pageInfo { hasNextPage hasPreviousPage } } }`;
+      const other = await h.gql(query(cursorOf(bApp.application_id)), {}, as(tokenA));
+      const unknown = await h.gql(query(cursorOf(missing)), {}, as(tokenA));
+      expect(codes(unknown), window).toEqual(['BAD_USER_INPUT']);
+      expect(other.text, window).toBe(unknown.text);
+    }
+  });
 });
 
 describe('reading', () => {
@@ -238,6 +256,7 @@ describe('writing', () => {
 
   it("A creating an application for B's customer → FORBIDDEN, no create sent, nothing added", async () => {
     const count = h.bond.applications.length;
+    const ofB = applicationsOf(B).length;
     const res = await h.gql<CreateResult>(CREATE, { customerId: B, programId: h.bond.programId }, as(tokenA));
     expect(codes(res)).toEqual(['FORBIDDEN']);
     expect(res.errors![0]!.path).toEqual(['createCreditApplication']);
@@ -245,7 +264,11 @@ describe('writing', () => {
     expect(res.data ?? null).toBeNull();
     expect(h.bond.router.calls('application.create')).toEqual([]);
     expect(h.bond.applications).toHaveLength(count);
-    expect(applicationsOf(B).length).toBe(h.bond.applications.filter((a) => a.applicant.customer_id === B).length);
+    expect(applicationsOf(B)).toHaveLength(ofB);
+    // Control: the operator may create for B, so the refusal above was about ownership.
+    const operator = await h.gql<CreateResult>(CREATE, { customerId: B, programId: h.bond.programId });
+    expect(operator.errors).toBeUndefined();
+    expect(applicationsOf(B)).toHaveLength(ofB + 1);
   });
 
   it('A updates their own application: one PATCH, the simulator holds the new values', async () => {

@@ -18,6 +18,7 @@ interface Raw {
   status: number;
   text: string;
   json: unknown;
+  headers: Headers;
 }
 
 /** POSTs as the operator unless `headers.authorization` says otherwise ('' sends none). */
@@ -35,7 +36,7 @@ async function post(body: string, headers: Record<string, string> = { 'content-t
   } catch {
     json = undefined;
   }
-  return { status: res.status, text, json };
+  return { status: res.status, text, json, headers: res.headers };
 }
 
 const op = (query: string, variables?: unknown) => post(JSON.stringify({ query, variables }));
@@ -77,9 +78,11 @@ describe('bad input is refused before any upstream call', () => {
     ['a bad cursor', () => op('{ auctions(first: 5, after: "%%%") { totalCount } }'), 'BAD_USER_INPUT'],
     ['first above 100', () => op('{ auctions(first: 1000) { totalCount } }'), 'BAD_USER_INPUT'],
     ['a query 30 levels deep', () => op(deep(14)), 'BAD_USER_INPUT', /nests \d+ fields deep; the limit is 12/],
-    ['60 aliases', () => op(`{ ${Array.from({ length: 60 }, (_, i) => `a${i}: auction(id: "2629182a-3aeb-4834-846a-1688d4649bb9") { id }`).join(' ')} }`), 'BAD_USER_INPUT', /60 aliases; the limit is 50/],
+    // Aliases of one auction's own fields: a single upstream call, so it is the alias rule that refuses.
+    ['60 aliases', () => op(`{ auction(id: "2629182a-3aeb-4834-846a-1688d4649bb9") { ${Array.from({ length: 60 }, (_, i) => `a${i}: rating`).join(' ')} } }`), 'BAD_USER_INPUT', /60 aliases; the limit is 50/],
     ['10,000 aliases', () => op(`{ ${Array.from({ length: 10_000 }, (_, i) => `a${i}: auction(id: "x") { id }`).join(' ')} }`), /GRAPHQL_PARSE_FAILED|BAD_REQUEST|PAYLOAD_TOO_LARGE/],
-    ['an expensive query', () => op('{ auctions(first: 100) { edges { node { myBids { auction { myBids { auction { id rating interest liabilities { creditor } } } } } } } } bids(first: 100) { edges { node { auction { liabilities { creditor outstanding } debts { industry } } } } } }'), 'BAD_USER_INPUT', /estimated cost is \d+; the limit is 10000/],
+    // Few upstream calls (the lists are batched) but a hundredfold fan-out of fields: the cost limit refuses.
+    ['an expensive query', () => op('{ auctions(first: 100) { edges { node { myBids { auction { myBids { auction { id rating interest } } } } } } } }'), 'BAD_USER_INPUT', /estimated cost is \d+; the limit is 10000/],
     ['a megabyte string variable', () => op('query ($id: ID!) { auction(id: $id) { id } }', { id: 'x'.repeat(1_048_576) }), 'PAYLOAD_TOO_LARGE'],
     ['a body that is not JSON', () => post('{"query": "{ auctions { totalCount } }"'), 'BAD_REQUEST', /not valid JSON/],
     ['an empty body', () => post(''), /BAD_REQUEST/],
@@ -116,5 +119,76 @@ describe('bad input is refused before any upstream call', () => {
     for (const result of batch.json as Array<{ errors?: unknown }>) expect(result.errors).toBeUndefined();
     const introspection = await op('{ __schema { types { name fields { name type { name kind ofType { name kind ofType { name kind ofType { name } } } } } } } }');
     expect(errorsOf(introspection)).toEqual([]);
+  });
+});
+
+/** A refusal by the per-request upstream-call budget: 400 before Apollo, nothing sent upstream. */
+function expectTooManyCalls(raw: Raw, estimated: number): void {
+  expect(raw.status, raw.text.slice(0, 300)).toBe(400);
+  expectRefused(raw, 'BAD_USER_INPUT', new RegExp(`could make up to ${estimated} upstream calls; the limit is 50`));
+  expect(errorsOf(raw)).toHaveLength(1);
+  expect(errorsOf(raw)[0]!.extensions).toMatchObject({ reason: 'TOO_MANY_UPSTREAM_CALLS', estimatedCalls: estimated, maxCalls: 50 });
+  expect(h.bond.router.calls()).toHaveLength(0);
+  expect(h.bondora.router.calls()).toHaveLength(0);
+}
+
+const AN_ID = '2629182a-3aeb-4834-846a-1688d4649bb9';
+/** 50 distinct applications, so the one operation really costs 50 calls (the loader dedupes ids). */
+const fiftyLookups = () => `{ ${h.bond.applications.slice(0, 50).map((a, i) => `a${i}: creditApplication(id: "${a.application_id}") { id status }`).join(' ')} }`;
+
+describe('the upstream-call budget: at most 50 calls per HTTP request, counted before any call', () => {
+  it('60 aliased lookups are refused', async () => {
+    const raw = await op(`{ ${Array.from({ length: 60 }, (_, i) => `a${i}: auction(id: "${AN_ID}") { id }`).join(' ')} }`);
+    expectTooManyCalls(raw, 60);
+  });
+
+  it('a query whose detail fields fan out to 206 calls is refused, though its document is small', async () => {
+    const raw = await op(
+      '{ auctions(first: 100) { edges { node { myBids { auction { myBids { auction { id rating interest liabilities { creditor } } } } } } } } bids(first: 100) { edges { node { auction { liabilities { creditor outstanding } debts { industry } } } } } }',
+    );
+    expectTooManyCalls(raw, 206);
+  });
+
+  it('10 operations of 50 aliased creditApplication lookups in one batched POST: each fits, the request does not', async () => {
+    // One operation of 50 lookups is within every limit (50 aliases, 50 calls)...
+    const single = await op(fiftyLookups());
+    expect(single.status).toBe(200);
+    expect(errorsOf(single)).toEqual([]);
+    expect(h.bond.router.calls('application.get')).toHaveLength(50);
+    h.resetTraffic();
+    // ...but a batch is one HTTP request, so its operations are summed: 500 calls, refused before any.
+    const raw = await post(JSON.stringify(Array.from({ length: 10 }, () => ({ query: fiftyLookups() }))));
+    expectTooManyCalls(raw, 500);
+    expect(h.bond.router.calls()).toHaveLength(0);
+    expect(h.bondora.router.calls()).toHaveLength(0);
+  });
+});
+
+describe('a request without a valid caller is refused before its body is read', () => {
+  it.each([
+    ['no Authorization header', {}, false],
+    ['a Basic Authorization header', { authorization: `Basic ${Buffer.from('user:pass').toString('base64')}` }, true],
+    ['a bearer token that is not a JWT', { authorization: 'Bearer not-a-jwt' }, true],
+    ['a JWT whose signature does not verify', { authorization: 'tampered' }, true],
+  ] as Array<[string, Record<string, string>, boolean]>)('%s: 401 UNAUTHENTICATED, even for a body that is not JSON', async (_name, auth, invalid) => {
+    const authorization =
+      auth.authorization === 'tampered' ? `Bearer ${h.operatorToken.slice(0, -4)}${h.operatorToken.endsWith('AAAA') ? 'BBBB' : 'AAAA'}` : auth.authorization;
+    const raw = await post('{"query": "{ auctions { totalCount } }"', { 'content-type': 'application/json', authorization: authorization ?? '' });
+    expect(raw.status).toBe(401);
+    expect(raw.headers.get('www-authenticate')).toMatch(/^Bearer realm="graphql"/);
+    if (invalid) expect(raw.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    else expect(raw.headers.get('www-authenticate')).toBe('Bearer realm="graphql"');
+    expect(errorsOf(raw)).toHaveLength(1);
+    expectRefused(raw, 'UNAUTHENTICATED');
+    if (authorization) expect(raw.text).not.toContain(authorization.replace(/^\w+ /, ''));
+  });
+
+  it('a token in the query string is not read', async () => {
+    const query = encodeURIComponent('{ auctions(first: 1) { totalCount } }');
+    const res = await fetch(`${h.gateway.url}/graphql?query=${query}&access_token=${h.operatorToken}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const raw: Raw = { status: res.status, text: await res.text(), json: undefined, headers: res.headers };
+    raw.json = JSON.parse(raw.text);
+    expect(raw.status).toBe(401);
+    expectRefused(raw, 'UNAUTHENTICATED');
   });
 });
