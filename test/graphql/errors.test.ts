@@ -6,7 +6,9 @@ import { startHarness, type GraphQLResponse, type Harness } from '../support/gat
 
 // The error contract of DESIGN.md, driven from outside over real HTTP: every code is produced by a
 // simulator fault (or a real upstream answer), partial data survives one failing field, 429s are
-// waited out only where safe, and nothing secret, no URL and no stack ever reaches a client or a log.
+// waited out only where safe, every message is the gateway's own (the upstream's words go, scrubbed,
+// to the log only), and nothing secret, no URL and no stack ever reaches a client or a log.
+// Requests are sent as the harness's operator (every scope) unless a test says otherwise.
 
 let h: Harness;
 /** A second gateway with a short upstream timeout, for the timeout cases. */
@@ -50,7 +52,14 @@ interface Case {
   headers?: Record<string, string>;
   code: string;
   upstream: Upstream | undefined;
-  /** The data expected alongside the error; null (the default) when the failing root field is non-null. */
+  /** The client-facing message, written by the gateway. */
+  message: string | RegExp;
+  /** Words of the upstream's own error body: never in the response, always in the log (scrubbed). */
+  upstreamText?: string;
+  /**
+   * The data expected alongside the error. Root connections and lookups are nullable, so they are
+   * null at their own path; null (the default) only where the failing root field is non-null (a mutation).
+   */
   data?: unknown;
 }
 
@@ -62,27 +71,27 @@ const failEnvelope = (code: number, message: string) => ({ Success: false, Error
 
 /** One case per error code and fault kind of the contract. */
 const CASES: Case[] = [
-  { name: 'NOT_FOUND: updateCreditApplicant on an unknown application', query: UPDATE, variables: () => ({ input: { applicationId: UNKNOWN_UUID, totalAnnualIncome: 100 } }), code: 'NOT_FOUND', upstream: 'bond' },
-  { name: 'NOT_FOUND: Bondora {Success:false, Code 404} inside a 200', fault: { sim: 'bondora', route: 'auctions.list', fault: { body: failEnvelope(404, 'Nothing here') } }, query: AUCTIONS, code: 'NOT_FOUND', upstream: 'bondora' },
-  { name: 'UNAUTHENTICATED: a wrong x-bondora-token draws Bondora 401', query: AUCTIONS, headers: { 'x-bondora-token': WRONG_TOKEN }, code: 'UNAUTHENTICATED', upstream: 'bondora' },
-  { name: 'UNAUTHENTICATED: Bond 401', fault: { sim: 'bond', route: 'applications.list', fault: { status: 401 } }, query: APPLICATIONS, code: 'UNAUTHENTICATED', upstream: 'bond' },
-  { name: 'FORBIDDEN: Bondora 403', fault: { sim: 'bondora', route: 'bids.list', fault: { status: 403 } }, query: BIDS, code: 'FORBIDDEN', upstream: 'bondora' },
-  { name: 'FORBIDDEN: Bond 403', fault: { sim: 'bond', route: 'applications.list', fault: { status: 403 } }, query: APPLICATIONS, code: 'FORBIDDEN', upstream: 'bond' },
-  { name: 'BAD_USER_INPUT: Bondora 400', fault: { sim: 'bondora', route: 'auctions.list', fault: { status: 400 } }, query: AUCTIONS, code: 'BAD_USER_INPUT', upstream: 'bondora' },
-  { name: 'BAD_USER_INPUT: Bond 400', fault: { sim: 'bond', route: 'applications.list', fault: { status: 400 } }, query: APPLICATIONS, code: 'BAD_USER_INPUT', upstream: 'bond' },
-  { name: 'BAD_USER_INPUT: rejected by the gateway itself', query: '{ auction(id: "nope") { id } }', code: 'BAD_USER_INPUT', upstream: undefined, data: { auction: null } },
-  { name: 'RATE_LIMITED: GET with Retry-After 30 fails at once', fault: { sim: 'bondora', route: 'auctions.list', fault: { status: 429, retryAfterSeconds: 30 } }, query: AUCTIONS, code: 'RATE_LIMITED', upstream: 'bondora' },
-  { name: 'RATE_LIMITED: write with Retry-After 1 is not retried', fault: { sim: 'bondora', route: 'bid.place', fault: { status: 429, retryAfterSeconds: 1 } }, query: PLACE_BIDS, variables: placeBidsVars, code: 'RATE_LIMITED', upstream: 'bondora' },
-  { name: 'UPSTREAM_TIMEOUT: Bondora hangs', harness: 'timeout', fault: { sim: 'bondora', route: 'auctions.list', fault: { hang: true } }, query: AUCTIONS, code: 'UPSTREAM_TIMEOUT', upstream: 'bondora' },
-  { name: 'UPSTREAM_TIMEOUT: Bond answers after the timeout', harness: 'timeout', fault: { sim: 'bond', route: 'applications.list', fault: { latencyMs: 900 } }, query: APPLICATIONS, code: 'UPSTREAM_TIMEOUT', upstream: 'bond' },
-  { name: 'UPSTREAM_TIMEOUT: Bondora 504', fault: { sim: 'bondora', route: 'auctions.list', fault: { status: 504 } }, query: AUCTIONS, code: 'UPSTREAM_TIMEOUT', upstream: 'bondora' },
-  { name: 'UPSTREAM_UNAVAILABLE: Bond 503', fault: { sim: 'bond', route: 'applications.list', fault: { status: 503 } }, query: APPLICATIONS, code: 'UPSTREAM_UNAVAILABLE', upstream: 'bond' },
-  { name: 'UPSTREAM_UNAVAILABLE: Bondora resets the connection', fault: { sim: 'bondora', route: 'auctions.list', fault: { reset: true } }, query: AUCTIONS, code: 'UPSTREAM_UNAVAILABLE', upstream: 'bondora' },
-  { name: 'UPSTREAM_ERROR: Bondora 500', fault: { sim: 'bondora', route: 'auctions.list', fault: { status: 500 } }, query: AUCTIONS, code: 'UPSTREAM_ERROR', upstream: 'bondora' },
-  { name: 'UPSTREAM_ERROR: Bond 500', fault: { sim: 'bond', route: 'applications.list', fault: { status: 500 } }, query: APPLICATIONS, code: 'UPSTREAM_ERROR', upstream: 'bond' },
-  { name: 'UPSTREAM_ERROR: invalid JSON in a 200', fault: { sim: 'bondora', route: 'auctions.list', fault: { malformed: true } }, query: AUCTIONS, code: 'UPSTREAM_ERROR', upstream: 'bondora' },
-  { name: 'UPSTREAM_ERROR: truncated gzip body', fault: { sim: 'bond', route: 'applications.list', fault: { truncatedGzip: true } }, query: APPLICATIONS, code: 'UPSTREAM_ERROR', upstream: 'bond' },
-  { name: 'UPSTREAM_ERROR: Bondora {Success:false, Code 500} inside a 200', fault: { sim: 'bondora', route: 'auctions.list', fault: { body: failEnvelope(500, 'Internal failure') } }, query: AUCTIONS, code: 'UPSTREAM_ERROR', upstream: 'bondora' },
+  { name: 'NOT_FOUND: updateCreditApplicant on an unknown application', query: UPDATE, variables: () => ({ input: { applicationId: UNKNOWN_UUID, totalAnnualIncome: 100 } }), code: 'NOT_FOUND', upstream: 'bond', message: 'Bond has no such item' },
+  { name: 'NOT_FOUND: Bondora {Success:false, Code 404} inside a 200', fault: { sim: 'bondora', route: 'auctions.list', fault: { body: failEnvelope(404, 'Nothing here') } }, query: AUCTIONS, code: 'NOT_FOUND', upstream: 'bondora', message: 'Bondora has no such item', upstreamText: 'Nothing here', data: { auctions: null } },
+  { name: 'UNAUTHENTICATED: a wrong x-bondora-token draws Bondora 401', query: AUCTIONS, headers: { 'x-bondora-token': WRONG_TOKEN }, code: 'UNAUTHENTICATED', upstream: 'bondora', message: 'Bondora refused the credential (HTTP 401)', data: { auctions: null } },
+  { name: 'UNAUTHENTICATED: Bond 401', fault: { sim: 'bond', route: 'applications.list', fault: { status: 401 } }, query: APPLICATIONS, code: 'UNAUTHENTICATED', upstream: 'bond', message: 'Bond refused the credential (HTTP 401)', data: { creditApplications: null } },
+  { name: 'FORBIDDEN: Bondora 403', fault: { sim: 'bondora', route: 'bids.list', fault: { status: 403 } }, query: BIDS, code: 'FORBIDDEN', upstream: 'bondora', message: 'Bondora does not allow this credential to do that (HTTP 403)', data: { bids: null } },
+  { name: 'FORBIDDEN: Bond 403', fault: { sim: 'bond', route: 'applications.list', fault: { status: 403 } }, query: APPLICATIONS, code: 'FORBIDDEN', upstream: 'bond', message: 'Bond does not allow this credential to do that (HTTP 403)', data: { creditApplications: null } },
+  { name: 'BAD_USER_INPUT: Bondora 400', fault: { sim: 'bondora', route: 'auctions.list', fault: { status: 400 } }, query: AUCTIONS, code: 'BAD_USER_INPUT', upstream: 'bondora', message: 'Bondora rejected the request as invalid (HTTP 400)', data: { auctions: null } },
+  { name: 'BAD_USER_INPUT: Bond 400', fault: { sim: 'bond', route: 'applications.list', fault: { status: 400 } }, query: APPLICATIONS, code: 'BAD_USER_INPUT', upstream: 'bond', message: 'Bond rejected the request as invalid (HTTP 400)', data: { creditApplications: null } },
+  { name: 'BAD_USER_INPUT: rejected by the gateway itself', query: '{ auction(id: "nope") { id } }', code: 'BAD_USER_INPUT', upstream: undefined, message: /nope|id/i, data: { auction: null } },
+  { name: 'RATE_LIMITED: GET with Retry-After 30 fails at once', fault: { sim: 'bondora', route: 'auctions.list', fault: { status: 429, retryAfterSeconds: 30 } }, query: AUCTIONS, code: 'RATE_LIMITED', upstream: 'bondora', message: 'Bondora is throttling requests; retry in 30 s', data: { auctions: null } },
+  { name: 'RATE_LIMITED: write with Retry-After 1 is not retried', fault: { sim: 'bondora', route: 'bid.place', fault: { status: 429, retryAfterSeconds: 1 } }, query: PLACE_BIDS, variables: placeBidsVars, code: 'RATE_LIMITED', upstream: 'bondora', message: 'Bondora is throttling requests; retry in 1 s' },
+  { name: 'UPSTREAM_TIMEOUT: Bondora hangs', harness: 'timeout', fault: { sim: 'bondora', route: 'auctions.list', fault: { hang: true } }, query: AUCTIONS, code: 'UPSTREAM_TIMEOUT', upstream: 'bondora', message: 'Bondora did not answer within 300 ms', data: { auctions: null } },
+  { name: 'UPSTREAM_TIMEOUT: Bond answers after the timeout', harness: 'timeout', fault: { sim: 'bond', route: 'applications.list', fault: { latencyMs: 900 } }, query: APPLICATIONS, code: 'UPSTREAM_TIMEOUT', upstream: 'bond', message: 'Bond did not answer within 300 ms', data: { creditApplications: null } },
+  { name: 'UPSTREAM_TIMEOUT: Bondora 504', fault: { sim: 'bondora', route: 'auctions.list', fault: { status: 504 } }, query: AUCTIONS, code: 'UPSTREAM_TIMEOUT', upstream: 'bondora', message: 'Bondora timed out (HTTP 504)', data: { auctions: null } },
+  { name: 'UPSTREAM_UNAVAILABLE: Bond 503', fault: { sim: 'bond', route: 'applications.list', fault: { status: 503 } }, query: APPLICATIONS, code: 'UPSTREAM_UNAVAILABLE', upstream: 'bond', message: 'Bond answered with HTTP 503', data: { creditApplications: null } },
+  { name: 'UPSTREAM_UNAVAILABLE: Bondora resets the connection', fault: { sim: 'bondora', route: 'auctions.list', fault: { reset: true } }, query: AUCTIONS, code: 'UPSTREAM_UNAVAILABLE', upstream: 'bondora', message: 'Bondora could not be reached', data: { auctions: null } },
+  { name: 'UPSTREAM_ERROR: Bondora 500', fault: { sim: 'bondora', route: 'auctions.list', fault: { status: 500 } }, query: AUCTIONS, code: 'UPSTREAM_ERROR', upstream: 'bondora', message: 'Bondora answered with HTTP 500', data: { auctions: null } },
+  { name: 'UPSTREAM_ERROR: Bond 500', fault: { sim: 'bond', route: 'applications.list', fault: { status: 500 } }, query: APPLICATIONS, code: 'UPSTREAM_ERROR', upstream: 'bond', message: 'Bond answered with HTTP 500', data: { creditApplications: null } },
+  { name: 'UPSTREAM_ERROR: invalid JSON in a 200', fault: { sim: 'bondora', route: 'auctions.list', fault: { malformed: true } }, query: AUCTIONS, code: 'UPSTREAM_ERROR', upstream: 'bondora', message: 'Bondora returned a response that is not valid JSON', data: { auctions: null } },
+  { name: 'UPSTREAM_ERROR: truncated gzip body', fault: { sim: 'bond', route: 'applications.list', fault: { truncatedGzip: true } }, query: APPLICATIONS, code: 'UPSTREAM_ERROR', upstream: 'bond', message: 'Bond sent a corrupt compressed response', data: { creditApplications: null } },
+  { name: 'UPSTREAM_ERROR: Bondora {Success:false, Code 500} inside a 200', fault: { sim: 'bondora', route: 'auctions.list', fault: { body: failEnvelope(500, 'Internal failure') } }, query: AUCTIONS, code: 'UPSTREAM_ERROR', upstream: 'bondora', message: 'Bondora answered with HTTP 500', upstreamText: 'Internal failure', data: { auctions: null } },
 ];
 
 function harnessOf(c: Case): Harness {
@@ -128,9 +137,19 @@ describe('every code of the contract, from a real upstream answer or fault', () 
     expect(error!.extensions?.code, res.text).toBe(c.code);
     if (c.upstream) expect(error!.extensions?.upstream, res.text).toBe(c.upstream);
     else expect(error!.extensions).not.toHaveProperty('upstream');
-    expect(error!.message.length).toBeGreaterThan(5);
-    // A non-null root field that fails nulls the whole data; the nullable auction(id:) is just null.
+    // The gateway writes every message itself.
+    if (typeof c.message === 'string') expect(error!.message).toBe(c.message);
+    else expect(error!.message).toMatch(c.message);
+    // A failing root connection or lookup (nullable) is null at its path; only a failing mutation
+    // (non-null) nulls the whole data.
     expect(res.data).toEqual(c.data ?? null);
+    if (c.data !== undefined) expect(error!.path).toEqual(Object.keys(c.data as object));
+    if (c.upstreamText) {
+      // The upstream's own words stay out of the response and go to the log.
+      expect(res.text).not.toContain(c.upstreamText);
+      const logged = harnessOf(c).logger.lines.filter((l) => l.message === 'upstream failure');
+      expect(logged.map((l) => l.detail.upstreamText)).toContain(c.upstreamText);
+    }
 
     const harness = harnessOf(c);
     if (c.fault) {
@@ -170,17 +189,60 @@ describe('every code of the contract, from a real upstream answer or fault', () 
 });
 
 describe('partial data', () => {
-  it('a failing non-null root field nulls the whole data (standard GraphQL null propagation)', async () => {
+  it('a failing root connection is null with its error; the neighbouring connection keeps its data', async () => {
     h.bond.router.setFault('applications.list', { status: 500 });
-    const res = await gql('two non-null roots', `{ auctions(first: 2) { edges { node { id } } } creditApplications(first: 2) { edges { node { id } } } }`);
+    const res = await gql('two root connections', `{ auctions(first: 2) { edges { node { id } } } creditApplications(first: 2) { edges { node { id } } } }`);
     expect(res.status).toBe(200);
-    // Both fields are non-null, so Bond's failure propagates to `data` itself.
-    expect(res.data).toBeNull();
+    // Root connections are nullable (a field that can fail on its own), so Bond's failure stops at its field.
+    expect(res.data).toEqual({
+      auctions: { edges: h.bondora.activeAuctions.slice(0, 2).map((a) => ({ node: { id: a.AuctionId } })) },
+      creditApplications: null,
+    });
     expect(res.errors).toHaveLength(1);
     expect(res.errors![0]!.path).toEqual(['creditApplications']);
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'bond' });
-    // Bondora was still asked: the failure is Bond's alone.
     expect(h.bondora.router.calls('auctions.list')).toHaveLength(1);
+    expect(h.bond.router.calls('applications.list')).toHaveLength(1);
+  });
+
+  it('a failing non-null root field nulls the whole data (standard GraphQL null propagation): a mutation', async () => {
+    const app = h.bond.applications.find((a) => a.application_status === 'created');
+    if (!app) throw new Error('seed has no application in status created');
+    const res = await gql(
+      'two non-null writes',
+      `mutation ($ok: ID!, $unknown: ID!) {
+        ok: updateCreditApplicant(input: { applicationId: $ok, monthlyHousingPayment: 4711 }) { id }
+        missing: updateCreditApplicant(input: { applicationId: $unknown, monthlyHousingPayment: 4711 }) { id }
+      }`,
+      { ok: app.application_id, unknown: UNKNOWN_UUID },
+    );
+    expect(res.status).toBe(200);
+    // Mutation fields are non-null, so the second one's failure propagates to `data` itself...
+    expect(res.data).toBeNull();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]!.path).toEqual(['missing']);
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', upstream: 'bond' });
+    // ...although the first write was made: null propagation hides a result, it undoes nothing.
+    expect(h.bond.router.calls('application.update').map((c) => c.status)).toEqual([200, 404]);
+    expect(h.bond.application(app.application_id)!.applicant.monthly_housing_payment).toBe(4711);
+  });
+
+  it("a field the caller's scopes do not cover is null with FORBIDDEN, costs no call, and leaves its neighbour", async () => {
+    // bondora:shared lets this caller, who has no Bondora connection of their own, use the server's token.
+    const token = await h.token({ sub: 'auction-reader', scopes: ['auctions:read', 'bondora:shared'] });
+    const res = await gql('missing scope', `{ auctions(first: 2) { edges { node { id } } } bids(first: 2) { edges { node { id } } } }`, undefined, {
+      authorization: `Bearer ${token}`,
+    });
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({
+      auctions: { edges: h.bondora.activeAuctions.slice(0, 2).map((a) => ({ node: { id: a.AuctionId } })) },
+      bids: null,
+    });
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]!.path).toEqual(['bids']);
+    expect(res.errors![0]!.extensions?.code).toBe('FORBIDDEN');
+    expect(res.errors![0]!.message).toContain('bids:read');
+    expect(h.bondora.router.calls('bids.list')).toHaveLength(0);
   });
 
   it('nullable root fields: Bondora data survives while Bond fails', async () => {
@@ -241,6 +303,8 @@ describe('nothing secret leaks', () => {
       BondSimulator.DEMO_IDENTITY,
       BondSimulator.DEMO_API_KEY,
       WRONG_TOKEN,
+      h.operatorToken,
+      t.operatorToken,
       h.settings.bondora.url,
       h.settings.bond.url,
       t.settings.bondora.url,
@@ -252,7 +316,7 @@ describe('nothing secret leaks', () => {
       '.ts:',
     ];
   };
-  const secrets = [BondoraSimulator.DEMO_TOKEN, BondSimulator.DEMO_IDENTITY, BondSimulator.DEMO_API_KEY, WRONG_TOKEN];
+  const secrets = () => [BondoraSimulator.DEMO_TOKEN, BondSimulator.DEMO_IDENTITY, BondSimulator.DEMO_API_KEY, WRONG_TOKEN, h.operatorToken, t.operatorToken];
 
   it('no failing response carries a credential, a URL or a stack; the log holds no credential', async () => {
     const results = await runAll();
@@ -265,7 +329,7 @@ describe('nothing secret leaks', () => {
     // The log did record failures (so it is worth checking), and no credential in any of them.
     expect(h.logger.lines.length + t.logger.lines.length).toBeGreaterThan(0);
     const logged = JSON.stringify([h.logger.lines, t.logger.lines]);
-    for (const secret of secrets) expect(logged, secret).not.toContain(secret);
+    for (const secret of secrets()) expect(logged, secret).not.toContain(secret);
   });
 
   it('an upstream that echoes the server credentials in its error message does not leak them', async () => {
@@ -275,16 +339,26 @@ describe('nothing secret leaks', () => {
       status: 500,
       body: { Message: `Bad key ${BondSimulator.DEMO_API_KEY} for ${BondSimulator.DEMO_IDENTITY}`, Status: 500, Code: 'server_error', Type: 'Server Error' },
     });
+    const before = h.logger.lines.length;
     const a = await gql('echo bondora', AUCTIONS);
     const b = await gql('echo bond', APPLICATIONS);
     for (const res of [a, b]) {
       expect(res.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
       for (const needle of forbidden()) expect(res.text, needle).not.toContain(needle);
+      // Not even the upstream's words reach the client: the message is the gateway's own.
+      expect(res.text).not.toMatch(/rejected|Bad key|api\.bondora\.example/);
     }
-    expect(a.errors![0]!.message).toContain('rejected');
+    expect(a.errors![0]!.message).toBe('Bondora answered with HTTP 500');
+    expect(b.errors![0]!.message).toBe('Bond answered with HTTP 500');
+    // The log keeps what the upstream said, with the credentials and the URL scrubbed out.
+    const failures = h.logger.lines.slice(before).filter((l) => l.message === 'upstream failure');
+    expect(failures.map((l) => [l.level, l.detail.upstream, l.detail.upstreamText])).toEqual([
+      ['error', 'bondora', 'Token [redacted] rejected by [url]'],
+      ['error', 'bond', 'Bad key [redacted] for [redacted]'],
+    ]);
     const logged = JSON.stringify(h.logger.lines);
-    expect(logged).toContain('rejected');
-    for (const secret of secrets) expect(logged, secret).not.toContain(secret);
+    for (const secret of secrets()) expect(logged, secret).not.toContain(secret);
+    expect(logged).not.toContain('api.bondora.example');
   });
 
   it.each<[string, { status?: number }]>([
@@ -293,15 +367,20 @@ describe('nothing secret leaks', () => {
   ])("an upstream that echoes the caller's own x-bondora-token %s does not leak it to the response or the log", async (_name, extra) => {
     const body = failEnvelope(500, `Token ${CALLER_TOKEN} caused a failure`);
     h.bondora.router.setFault('auctions.list', { ...extra, body });
+    const before = h.logger.lines.length;
     const res = await gql('echo caller token', AUCTIONS, undefined, { 'x-bondora-token': CALLER_TOKEN });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'bondora' });
     // The call really carried the caller's token and drew the intended status.
     const [call] = h.bondora.router.calls('auctions.list');
     expect(call!.headers.authorization).toBe(`Bearer ${CALLER_TOKEN}`);
     expect(call!.status).toBe(extra.status ?? 200);
-    expect(res.errors![0]!.message).toContain('caused a failure');
+    expect(res.errors![0]!.message).toBe('Bondora answered with HTTP 500');
+    expect(res.text).not.toContain('caused a failure');
     expect.soft(res.text, 'response').not.toContain(CALLER_TOKEN);
     expect.soft(JSON.stringify(h.logger.lines), 'log').not.toContain(CALLER_TOKEN);
+    // The upstream's words are logged, scrubbed of the token the caller sent.
+    const failures = h.logger.lines.slice(before).filter((l) => l.message === 'upstream failure');
+    expect(failures.map((l) => l.detail.upstreamText)).toEqual(['Token [redacted] caused a failure']);
   });
 });
 
@@ -333,6 +412,9 @@ describe('error codes everywhere', () => {
       await gql('wrong variable type', 'query ($n: Int) { auctions(first: $n) { totalCount } }', { n: 'two' }),
       await gql('first out of range', '{ auctions(first: 1000) { totalCount } }'),
       await gql('bad cursor', '{ auctions(first: 2, after: "garbage") { totalCount } }'),
+      await gql('no token', AUCTIONS, undefined, { authorization: '' }),
+      await gql('not a JWT', AUCTIONS, undefined, { authorization: 'Bearer not-a-jwt' }),
+      await gql('missing scope', AUCTIONS, undefined, { authorization: `Bearer ${await h.token({ sub: 'nobody', scopes: [] })}` }),
     ];
     const all = [...results.map((r) => ({ name: r.c.name, res: r.res })), ...extra.map((res) => ({ name: 'extra', res })), ...seen];
     let errors = 0;
@@ -350,38 +432,91 @@ describe('error codes everywhere', () => {
   it('a body that is not JSON still gets a GraphQL error with a code and no stack', async () => {
     const response = await fetch(`${h.gateway.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.operatorToken}` },
       body: '{"query": "{ auctions { totalCount } }"',
     });
     const text = await response.text();
     expect(response.status).toBe(400);
     expect(text).not.toMatch(/\bat \S+ \(|node_modules|stack/i);
     const body = JSON.parse(text) as { errors?: Array<{ extensions?: { code?: unknown } }> };
-    expect(typeof body.errors?.[0]?.extensions?.code).toBe('string');
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });
+
+  it.each([
+    ['no Authorization header', () => ''],
+    ['a token that is not a JWT', () => 'Bearer not-a-jwt'],
+    ['a token signed by another key', async () => `Bearer ${h.operatorToken.split('.').slice(0, 2).join('.')}.${t.operatorToken.split('.')[2]}`],
+  ] as Array<[string, () => string | Promise<string>]>)(
+    'a 401 at the HTTP layer (%s) carries exactly one error, UNAUTHENTICATED, and reaches no upstream',
+    async (_name, authorization) => {
+      const res = await gql('401', AUCTIONS, undefined, { authorization: await authorization() });
+      expect(res.status).toBe(401);
+      expect(res.data).toBeUndefined();
+      expect(res.errors, res.text).toHaveLength(1);
+      expect(res.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+      expect(res.errors![0]!.message.length).toBeGreaterThan(10);
+      expect(h.bondora.router.calls()).toHaveLength(0);
+      expect(h.bond.router.calls()).toHaveLength(0);
+    },
+  );
 });
 
-describe('upstream messages', () => {
-  it("cancelBid on an unknown bid is NOT_FOUND with Bondora's own message", async () => {
+/** The `upstream failure` log lines written since `from`. */
+const upstreamFailures = (from: number) => h.logger.lines.slice(from).filter((l) => l.message === 'upstream failure');
+
+describe("upstream messages: the gateway's words to the client, the upstream's to the log", () => {
+  it("cancelBid on an unknown bid is NOT_FOUND with the gateway's message; Bondora's own is logged", async () => {
+    const before = h.logger.lines.length;
     const res = await gql('cancel unknown', 'mutation ($id: ID!) { cancelBid(id: $id) { bidId } }', { id: UNKNOWN_UUID });
     expect(res.errors).toHaveLength(1);
     expect(res.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', upstream: 'bondora' });
-    expect(res.errors![0]!.message).toBe('Bid with specified ID is not found');
+    expect(res.errors![0]!.message).toBe('Bondora has no such item');
+    expect(res.text).not.toContain('Bid with specified ID is not found');
     expect(res.errors![0]!.path).toEqual(['cancelBid']);
     expect(h.bondora.router.calls('bid.cancel')).toHaveLength(1);
+    expect(upstreamFailures(before).map((l) => l.detail)).toEqual([
+      expect.objectContaining({ upstream: 'bondora', kind: 'NOT_FOUND', status: 404, upstreamText: 'Bid with specified ID is not found' }),
+    ]);
   });
 
-  it("submitting an application twice is BAD_USER_INPUT with Bond's own validation message", async () => {
+  it("submitting an application twice is BAD_USER_INPUT with the gateway's message; Bond's own is logged", async () => {
     const app = h.bond.applications.find((a) => a.application_status === 'created');
     if (!app) throw new Error('seed has no application in status created');
     const submit = 'mutation ($id: ID!) { submitCreditApplication(id: $id) { id status } }';
     const first = await gql('submit once', submit, { id: app.application_id });
     expect(first.errors).toBeUndefined();
+    const before = h.logger.lines.length;
     const again = await gql('submit twice', submit, { id: app.application_id });
     expect(again.errors).toHaveLength(1);
     expect(again.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: 'bond' });
-    expect(again.errors![0]!.message).toBe(`Credit application ${app.application_id} cannot be submitted in status 'kyc_started'.`);
+    expect(again.errors![0]!.message).toBe('Bond rejected the request as invalid (HTTP 400)');
+    expect(again.text).not.toMatch(/cannot be submitted|kyc_started/);
     expect(h.bond.router.calls('application.submit').map((c) => c.status)).toEqual([201, 400]);
+    expect(upstreamFailures(before).map((l) => [l.level, l.detail.upstreamText])).toEqual([
+      ['warn', `Credit application ${app.application_id} cannot be submitted in status 'kyc_started'.`],
+    ]);
+  });
+
+  it('a Bond 400 naming a field says which input field, in our camelCase; the log keeps no SSN-like number', async () => {
+    const app = h.bond.applications.find((a) => a.application_status === 'created');
+    if (!app) throw new Error('seed has no application in status created');
+    // Bond's schema validation answers a field -> messages map; this one quotes a number back.
+    h.bond.router.setFault('application.update', {
+      status: 400,
+      body: { applicant: { total_annual_income: ['Not a valid integer: 123-45-6789.'] } },
+    });
+    const before = h.logger.lines.length;
+    const res = await gql('bond field', UPDATE, { input: { applicationId: app.application_id, totalAnnualIncome: 100 } });
+    expect(res.data).toBeNull();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]!.path).toEqual(['updateCreditApplicant']);
+    expect(res.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', upstream: 'bond', field: 'totalAnnualIncome' });
+    expect(res.errors![0]!.message).toBe('Bond rejected the request as invalid (HTTP 400): it did not accept the value of totalAnnualIncome');
+    expect(res.text).not.toMatch(/total_annual_income|Not a valid integer|123-45-6789/);
+    expect(h.bond.router.calls('application.update').map((c) => c.status)).toEqual([400]);
+    const failures = upstreamFailures(before);
+    expect(failures.map((l) => l.detail.upstreamText)).toEqual(['applicant.total_annual_income: Not a valid integer: [number].']);
+    expect(JSON.stringify(h.logger.lines)).not.toContain('123-45-6789');
   });
 });
 

@@ -25,7 +25,12 @@ describe('committed schema artifacts', () => {
 
   it('the subgraph SDL links Federation 2 and keys the three entities by id', async () => {
     const sdl = await SCHEMA_ARTIFACTS[1]!.print();
-    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])');
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@authenticated", "@requiresScopes"])');
+    // A router enforcing these agrees with the gateway's own guards.
+    expect(sdl).toContain('): CreditApplicationConnection @requiresScopes(scopes: [["applications:read"]])');
+    expect(sdl).toMatch(/placeBids\(input: PlaceBidsInput!\): PlaceBidsPayload! @requiresScopes\(scopes: \[\["bids:write"\]\]\)/);
+    expect(sdl).toMatch(/dateOfBirth: Date @authenticated/);
+    expect(sdl).toMatch(/type CreditApplication\s+@key\(fields: "id"\)\s+@requiresScopes\(scopes: \[\["applications:read"\]\]\)/);
     for (const type of ['Auction', 'Bid', 'CreditApplication']) expect(sdl).toMatch(new RegExp(`type ${type}\\s+@key\\(fields: "id"\\)`));
     expect(sdl).not.toContain('_service');
   });
@@ -37,17 +42,21 @@ describe('committed schema artifacts', () => {
       return `${name}(${field.args.map((a) => `${a.name}: ${String(a.type)}`).join(', ')}): ${String(field.type)}`;
     };
     expect(signature('Query', 'auction')).toBe('auction(id: ID!): Auction');
-    expect(signature('Query', 'auctions')).toBe('auctions(first: Int, after: String, filter: AuctionFilter): AuctionConnection!');
+    // Nullable: a missing scope fails the field alone (DESIGN.md).
+    expect(signature('Query', 'auctions')).toBe('auctions(first: Int, after: String, filter: AuctionFilter): AuctionConnection');
     expect(signature('Query', 'bid')).toBe('bid(id: ID!): Bid');
-    expect(signature('Query', 'bids')).toBe('bids(first: Int, after: String, filter: BidFilter): BidConnection!');
+    expect(signature('Query', 'bids')).toBe('bids(first: Int, after: String, filter: BidFilter): BidConnection');
     expect(signature('Query', 'creditApplication')).toBe('creditApplication(id: ID!): CreditApplication');
     expect(signature('Query', 'creditApplications')).toBe(
-      'creditApplications(first: Int, after: String, last: Int, before: String, customerId: ID): CreditApplicationConnection!',
+      'creditApplications(first: Int, after: String, last: Int, before: String, customerId: ID): CreditApplicationConnection',
     );
     expect(signature('Mutation', 'updateCreditApplicant')).toBe('updateCreditApplicant(input: UpdateCreditApplicantInput!): CreditApplication!');
     expect(signature('Mutation', 'submitCreditApplication')).toBe('submitCreditApplication(id: ID!): CreditApplication!');
     expect(signature('Mutation', 'placeBids')).toBe('placeBids(input: PlaceBidsInput!): PlaceBidsPayload!');
     expect(signature('Mutation', 'cancelBid')).toBe('cancelBid(id: ID!): CancelBidPayload!');
+    expect(signature('Query', 'me')).toBe('me(): Me!');
+    expect(signature('Mutation', 'connectBondora')).toBe('connectBondora(returnTo: String): BondoraAuthorization!');
+    expect(signature('Mutation', 'disconnectBondora')).toBe('disconnectBondora(): BondoraDisconnection!');
     for (const scalar of ['DateTime', 'Date', 'Decimal', 'Cents']) expect(schema.getType(scalar)).toBeDefined();
     const input = schema.getType('UpdateCreditApplicantInput') as GraphQLInputObjectType;
     expect(Object.fromEntries(Object.values(input.getFields()).map((f) => [f.name, String(f.type)]))).toEqual({

@@ -5,6 +5,7 @@ import { createJwtVerifier } from '../../src/auth/jwt.verifier.js';
 import type { CallerLimitsConfig } from '../../src/config.js';
 import { startTestJwks, type TestJwks } from './jwt.fixtures.js';
 import { startGateway, type Gateway, type GatewayOptions, type UpstreamSettings } from '../../src/server/gateway.server.js';
+import { graphiqlHeaders } from '../../src/server/graphiql.examples.js';
 import { memoryLogger } from '../../src/server/logger.js';
 import { BondSimulator, type BondSimulatorOptions } from '../../src/simulators/bond/bond.simulator.js';
 import { BondoraSimulator, type BondoraSimulatorOptions } from '../../src/simulators/bondora/bondora.simulator.js';
@@ -87,13 +88,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     customerClaim: 'bond_customer_id',
     jwksCooldownMs: 0,
   });
-  const gateway = await startGateway({
-    ...options.gateway,
-    upstreams: settings,
-    logger,
-    auth: options.auth === 'disabled' ? { mode: 'disabled' } : { mode: 'jwt', verifier },
-    callers: { maxUpstreamCallsPerRequest: 50, sharePercent: 100, rateLimit: false, ...options.callers },
-  });
   const token = (claims: { sub?: string; scopes?: readonly Scope[]; customerId?: string } = {}) =>
     idp.sign({
       sub: claims.sub ?? 'test-operator',
@@ -101,6 +95,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(claims.customerId ? { bond_customer_id: claims.customerId } : {}),
     });
   const operatorToken = await token();
+  const gateway = await startGateway({
+    // GraphiQL sends the operator's token, as it does on npm start's development issuer.
+    graphiqlHeaders: graphiqlHeaders(operatorToken),
+    ...options.gateway,
+    upstreams: settings,
+    logger,
+    auth: options.auth === 'disabled' ? { mode: 'disabled' } : { mode: 'jwt', verifier },
+    callers: { maxUpstreamCallsPerRequest: 50, sharePercent: 100, rateLimit: false, ...options.callers },
+  });
 
   return {
     bondora,
