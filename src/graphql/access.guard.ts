@@ -72,10 +72,12 @@ export function applicationsCustomer(caller: Caller, requested: string | undefin
   if (!caller.customerId) {
     throw forbidden("Your token names no Bond customer, and listing other customers' applications needs the scope applications:all");
   }
-  if (requested && requested.toLowerCase() !== caller.customerId.toLowerCase()) {
+  const own = caller.customerId.toLowerCase();
+  if (requested && requested.toLowerCase() !== own) {
     throw forbidden("customerId names another customer; listing other customers' applications needs the scope applications:all");
   }
-  return caller.customerId;
+  // Bond ids are lower-case UUIDs; a token may carry the claim in upper case.
+  return own;
 }
 
 /**

@@ -39,10 +39,11 @@ export function authenticateCallers(auth: CallerAuthentication, logger: Logger):
     const header = req.get('authorization');
     const token = bearerToken(header);
     if (!token) {
+      // Another scheme (Basic, ...) gets the bare challenge; only a malformed Bearer is an invalid token.
       return unauthenticated(
         res,
         header ? 'The Authorization header must be "Bearer <token>"' : 'Send a bearer token in the Authorization header',
-        Boolean(header),
+        Boolean(header && /^bearer\b/i.test(header.trim())),
       );
     }
     try {

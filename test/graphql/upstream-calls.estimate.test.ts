@@ -38,7 +38,8 @@ describe('estimateUpstreamCalls', () => {
     ['creditApplications(first: 50)', '{ creditApplications(first: 50) { nodes { id } } }', 1],
     ['creditApplications(first: 51)', '{ creditApplications(first: 51) { nodes { id } } }', 2],
     ['creditApplications(first: 100)', '{ creditApplications(first: 100) { edges { node { id applicant { customerId } } } } }', 2],
-    ['creditApplications(last: 100)', '{ creditApplications(last: 100, before: "x") { nodes { id } } }', 2],
+    ["creditApplications(last: 100, before): two pages and a read of the cursor's application", '{ creditApplications(last: 100, before: "x") { nodes { id } } }', 3],
+    ["creditApplications(first: 50, after): one page and a read of the cursor's application", '{ creditApplications(first: 50, after: "x") { nodes { id } } }', 2],
     ['first above 100 counts as 100', '{ creditApplications(first: 1000) { nodes { id } } }', 2],
     ['a first that is not a number counts as the default', '{ creditApplications(first: "many") { nodes { id } } }', 1],
     // Bondora offset windows: at most two pages whatever the size.

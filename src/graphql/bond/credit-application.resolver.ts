@@ -4,7 +4,8 @@ import { BOND_MAX_PAGE_SIZE, type BondApplicationDto } from '../../upstream/bond
 import { applicationNotFound, applicationsCustomer, forbidden, mayAccessApplication, RequiresScopes, seesAllApplications } from '../access.guard.js';
 import type { GatewayContext } from '../context.js';
 import { requireUuid } from '../id.input.js';
-import { keysetWindow } from '../pagination/connection.args.js';
+import { keysetWindow, type KeysetWindow } from '../pagination/connection.args.js';
+import { badUserInput } from '../error.mapper.js';
 import { toConnection, type Connection } from '../pagination/connection.type.js';
 import { fetchKeysetWindow } from '../pagination/keyset.pager.js';
 import {
@@ -29,6 +30,20 @@ async function requireWritableApplication(id: string, ctx: GatewayContext): Prom
   if (!(await loadVisibleApplication(id, ctx))) throw applicationNotFound();
 }
 
+/**
+ * A cursor names an application. Paging from one the caller may not see would tell them it exists
+ * and where it sits in time, so for callers limited to their own customer the anchor must be theirs;
+ * an unknown id and someone else's get the same answer, before any list call.
+ */
+async function requireVisibleAnchor(window: KeysetWindow, ctx: GatewayContext): Promise<void> {
+  const anchor = window.direction === 'forward' ? window.after : window.before;
+  if (anchor === undefined || seesAllApplications(ctx.caller)) return;
+  if (!(await loadVisibleApplication(anchor, ctx))) {
+    const arg = window.direction === 'forward' ? 'after' : 'before';
+    throw badUserInput(`"${arg}" is not a cursor of your applications`, arg);
+  }
+}
+
 @Resolver(() => CreditApplication)
 export class CreditApplicationResolver {
   @Query(() => CreditApplication, { nullable: true, description: 'A credit application by id; null when Bond has none (or it is not yours).' })
@@ -50,6 +65,7 @@ export class CreditApplicationResolver {
   ): Promise<Connection<CreditApplication>> {
     const window = keysetWindow('application', args);
     const customer = applicationsCustomer(ctx.caller, args.customerId ? requireUuid(args.customerId, 'customerId') : undefined);
+    await requireVisibleAnchor(window, ctx);
     const page = await fetchKeysetWindow<BondApplicationDto>(
       window,
       BOND_MAX_PAGE_SIZE,

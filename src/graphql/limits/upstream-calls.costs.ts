@@ -9,8 +9,11 @@ import { BOND_MAX_PAGE_SIZE } from '../../upstream/bond/bond.dto.js';
 export type UpstreamCost =
   /** A fixed number of calls each time the field resolves: every alias, every parent item. */
   | { kind: 'calls'; calls: number }
-  /** A connection read in upstream pages of `pageSize` items: ceil(items / pageSize) calls. */
-  | { kind: 'pages'; pageSize: number }
+  /**
+   * A connection read in upstream pages of `pageSize` items: ceil(items / pageSize) calls, plus one
+   * read of the cursor's own item when `after`/`before` is given and `anchorRead` is set.
+   */
+  | { kind: 'pages'; pageSize: number; anchorRead?: boolean }
   /** A connection served from an offset window, which spans at most `calls` upstream pages. */
   | { kind: 'window'; calls: number }
   /** One call per parent item, shared by every field of the same `detail` group on that item. */
@@ -42,7 +45,8 @@ export const UPSTREAM_CALL_COSTS: Readonly<Record<string, UpstreamCost>> = {
   'Query.bid': calls(1),
   'Query.creditApplication': calls(1),
   // Connections: Bond pages hold 50 items; a Bondora offset window needs at most two pages.
-  'Query.creditApplications': { kind: 'pages', pageSize: BOND_MAX_PAGE_SIZE },
+  // A caller limited to their own customer pays one read of the cursor's application, to check it is theirs.
+  'Query.creditApplications': { kind: 'pages', pageSize: BOND_MAX_PAGE_SIZE, anchorRead: true },
   'Query.auctions': { kind: 'window', calls: 2 },
   'Query.bids': { kind: 'window', calls: 2 },
   'Query.me': free,

@@ -189,7 +189,10 @@ function fieldCost(
 
   if (isConnectionField(field)) {
     const items = pageItems(node, walk.variables);
-    if (rule?.kind === 'pages') own = Math.ceil(items / rule.pageSize) * count;
+    if (rule?.kind === 'pages') {
+      const anchored = rule.anchorRead && (node.arguments ?? []).some((a) => a.name.value === 'after' || a.name.value === 'before');
+      own = (Math.ceil(items / rule.pageSize) + (anchored ? 1 : 0)) * count;
+    }
     return own + childrenCost(walk, occurrences, field, { all: count }, items, depth);
   }
   const itemList = parentItems !== undefined && (name === 'edges' || name === 'nodes');
