@@ -93,6 +93,8 @@ describe('authentication over HTTP: the refusal battery', () => {
     const basic = Buffer.from('someuser:somepassword-1234').toString('base64');
     const res = await send({ authorization: `Basic ${basic}` });
     expectRefused(res, basic);
+    // RFC 6750 3.1: an unsupported scheme gets the bare challenge, no error code.
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="graphql"');
   });
 
   it('"Bearer" with no token → 401', async () => {

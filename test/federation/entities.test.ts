@@ -72,10 +72,84 @@ describe('_entities through the per-request loaders', () => {
     expect(h.bondora.router.calls('auctions.list')).toHaveLength(1);
   });
 
-  it('_service returns the subgraph SDL with the entity keys', async () => {
+  it('_service returns the subgraph SDL with the entity keys and the access directives a router enforces', async () => {
     const res = await h.gql<{ _service: { sdl: string } }>('{ _service { sdl } }');
     expect(res.errors).toBeUndefined();
-    expect(res.data!._service.sdl).toMatch(/type Auction\s+@key\(fields: "id"\)/);
-    expect(res.data!._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.3"');
+    const sdl = res.data!._service.sdl;
+    expect(sdl).toMatch(/type Auction\s+@key\(fields: "id"\)/);
+    // Federation 2.5 is the first version with @authenticated and @requiresScopes.
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@authenticated", "@requiresScopes"])');
+    expect(sdl).not.toContain('federation/v2.3');
+    // The same scopes the gateway enforces itself, on the fields it enforces them on.
+    expect(sdl).toMatch(/\): AuctionConnection @requiresScopes\(scopes: \[\["auctions:read"\]\]\)/);
+    expect(sdl).toMatch(/\): BidConnection @requiresScopes\(scopes: \[\["bids:read"\]\]\)/);
+    expect(sdl).toMatch(/\): CreditApplicationConnection @requiresScopes\(scopes: \[\["applications:read"\]\]\)/);
+    expect(sdl).toContain('placeBids(input: PlaceBidsInput!): PlaceBidsPayload! @requiresScopes(scopes: [["bids:write"]])');
+    expect(sdl).toContain('updateCreditApplicant(input: UpdateCreditApplicantInput!): CreditApplication! @requiresScopes(scopes: [["applications:write"]])');
+    expect(sdl).toMatch(/me: Me! @authenticated/);
+    expect(sdl).toMatch(/email: String @authenticated/);
+  });
+
+  it('_entities needs a caller like every request: no token is 401 before any upstream call', async () => {
+    const ids = h.bond.applications.slice(0, 3).map((a) => a.application_id);
+    const res = await h.gql(ENTITIES, { representations: ids.map((id) => ({ __typename: 'CreditApplication', id })) }, { authorization: '' });
+    expect(res.status).toBe(401);
+    expect(res.errors).toEqual([expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })]);
+    expect(h.bond.router.calls()).toHaveLength(0);
+  });
+
+  it('more than 50 distinct applications are refused before any call (MAX_UPSTREAM_CALLS_PER_REQUEST)', async () => {
+    const ids = h.bond.applications.slice(0, 60).map((a) => a.application_id);
+    const res = await h.gql<{ _entities: Entity[] }>(ENTITIES, { representations: ids.map((id) => ({ __typename: 'CreditApplication', id })) });
+    expect(res.status).toBe(400);
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'TOO_MANY_UPSTREAM_CALLS', estimatedCalls: 60, maxCalls: 50 });
+    expect(h.bond.router.calls()).toHaveLength(0);
+  });
+});
+
+describe('_entities under a raised or lowered per-request bound', () => {
+  let wide: Harness;
+  let narrow: Harness;
+  beforeAll(async () => {
+    [wide, narrow] = await Promise.all([
+      startHarness({ callers: { maxUpstreamCallsPerRequest: 60 } }),
+      startHarness({ callers: { maxUpstreamCallsPerRequest: 20 } }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([wide?.close(), narrow?.close()]);
+  });
+
+  it('60 credit applications (MAX_UPSTREAM_CALLS_PER_REQUEST=60): each distinct id fetched once, duplicates free', async () => {
+    const ids = wide.bond.applications.slice(0, 60).map((a) => a.application_id);
+    const representations = [...ids, ...ids.slice(0, 10)].map((id) => ({ __typename: 'CreditApplication', id }));
+    const res = await wide.gql<{ _entities: Entity[] }>(ENTITIES, { representations });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!._entities.map((e) => e?.id)).toEqual([...ids, ...ids.slice(0, 10)]);
+    const fetched = wide.bond.router.calls('application.get').map((c) => c.path.split('/').pop());
+    expect(fetched).toHaveLength(60);
+    expect(new Set(fetched).size).toBe(60);
+  });
+
+  it('the bound holds at run time for calls no estimate foresees: closed auctions behind one list call', async () => {
+    // The estimate counts one list call for a group of auctions; closed ones each need a per-id call.
+    const ids = narrow.bondora.closedAuctions.slice(0, 30).map((a) => a.AuctionId);
+    const res = await narrow.gql<{ _entities: Entity[] }>(ENTITIES, { representations: ids.map((id) => ({ __typename: 'Auction', id })) });
+    expect(res.status).toBe(200);
+    // Exactly the bound is spent: the list call and 19 details; the rest fail on their own.
+    expect(narrow.bondora.router.calls()).toHaveLength(20);
+    expect(narrow.bondora.router.calls('auctions.list')).toHaveLength(1);
+    const entities = res.data!._entities;
+    expect(entities).toHaveLength(30);
+    const resolved = entities.flatMap((e, i) => (e ? [i] : []));
+    const refused = entities.flatMap((e, i) => (e ? [] : [i]));
+    expect(resolved).toHaveLength(19);
+    for (const i of resolved) expect(entities[i]!.id).toBe(ids[i]);
+    expect(res.errors!.map((e) => e.path)).toEqual(refused.map((i) => ['_entities', i]));
+    for (const error of res.errors!) {
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: 'bondora', reason: 'TOO_MANY_UPSTREAM_CALLS' });
+      expect(error.message).toContain('limit of 20 upstream calls');
+    }
   });
 });
