@@ -65,6 +65,20 @@ export interface CallerLimitsConfig {
   readonly rateLimit: { readonly limit: number; readonly periodMs: number } | false;
 }
 
+/** Webhook receivers (WEBHOOK_*, BONDORA_WEBHOOK_KEYS, BOND_WEBHOOK_SECRETS) and the event log. */
+export interface WebhooksConfig {
+  /** The gateway's URL as the upstreams call it; its host is the `host` Bondora signs. Unset: this gateway's own URL. */
+  readonly publicUrl: string | undefined;
+  /** Bondora HTTP-signature keys by keyId (secrets as configured, base64), so keys can rotate. */
+  readonly bondoraKeys: Readonly<Record<string, string>>;
+  /** Bond subscription secrets (`whsec_…`); any of them may sign. */
+  readonly bondSecrets: readonly string[];
+  /** How far a delivery's Date / t may be from now, either side. */
+  readonly toleranceSeconds: number;
+  /** Events kept for replay without Redis (EVENT_LOG_SIZE). */
+  readonly eventLogSize: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -88,6 +102,7 @@ export interface Config {
   readonly callers: CallerLimitsConfig;
   /** FEDERATION_TRACES: answer a router's ftv1 trace requests. */
   readonly federationTraces: boolean;
+  readonly webhooks: WebhooksConfig;
 }
 
 export class ConfigError extends Error {
@@ -162,7 +177,41 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       rateLimit: callerRateLimit(read),
     },
     federationTraces: flag(read, 'FEDERATION_TRACES', false),
+    webhooks: {
+      publicUrl: url(read, 'WEBHOOK_PUBLIC_URL'),
+      bondoraKeys: bondoraWebhookKeys(read),
+      bondSecrets: bondWebhookSecrets(read),
+      toleranceSeconds: integer(read, 'WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
+      eventLogSize: integer(read, 'EVENT_LOG_SIZE', 10_000, 1, 10_000_000),
+    },
   });
+}
+
+/** "keyId:base64secret,keyId2:base64secret2" */
+function bondoraWebhookKeys(read: Reader): Record<string, string> {
+  const raw = read('BONDORA_WEBHOOK_KEYS');
+  if (raw === undefined) return {};
+  const keys: Record<string, string> = {};
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const at = entry.indexOf(':');
+    const keyId = entry.slice(0, at).trim();
+    const secret = entry.slice(at + 1).trim();
+    if (at < 1 || !secret || !/^[A-Za-z0-9+/=_-]+$/.test(secret) || Buffer.from(secret, 'base64').length < 16) {
+      throw new ConfigError('BONDORA_WEBHOOK_KEYS', 'takes keyId:base64secret pairs (secrets of 16 bytes or more), comma-separated');
+    }
+    keys[keyId] = secret;
+  }
+  return keys;
+}
+
+function bondWebhookSecrets(read: Reader): string[] {
+  const raw = read('BOND_WEBHOOK_SECRETS');
+  if (raw === undefined) return [];
+  const secrets = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (secrets.some((s) => !/^whsec_\S{16,}$/.test(s))) {
+    throw new ConfigError('BOND_WEBHOOK_SECRETS', 'takes Bond subscription secrets (whsec_…), comma-separated');
+  }
+  return secrets;
 }
 
 const LOOPBACK_HOST = /^(127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;

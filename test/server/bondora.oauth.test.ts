@@ -371,6 +371,7 @@ describe('the callback', () => {
       'https://evil.example/',
       '//evil.example',
       'http://127.0.0.1:5173.evil.example/',
+      'http://127.0.0.1:5173.evil.example/app',
       'http://127.0.0.1:5173@evil.example/app',
       'http://127.0.0.1:5174/app',
       'https://127.0.0.1:5173/app',
