@@ -129,18 +129,30 @@ export class BondoraConnections {
 
   /** The caller's connection, or undefined when they have none (or it was dropped after a refused refresh). */
   async credential(callerId: string): Promise<OAuthCredential | undefined> {
-    const tokens = await this.store.load(callerId);
+    const tokens = await this.load(callerId);
     if (!tokens || (!tokens.accessToken && !tokens.refreshToken)) {
       this.live.delete(callerId);
       return undefined;
     }
-    return this.credentialFor(callerId, tokens);
+    const credential = this.credentialFor(callerId, tokens);
+    // Another process may have refreshed since: use its token rather than draw a 401 with ours.
+    credential.adopt(tokens);
+    return credential;
+  }
+
+  /** A stored value that cannot be read (another key, tampering) is no connection: the caller connects again. */
+  private async load(callerId: string): Promise<StoredTokens | undefined> {
+    try {
+      return await this.store.load(callerId);
+    } catch {
+      return undefined;
+    }
   }
 
   async status(callerId: string): Promise<OAuthConnectionStatus> {
     const credential = await this.credential(callerId);
     if (credential) return credential.status();
-    const tokens = await this.store.load(callerId);
+    const tokens = await this.load(callerId);
     return { connected: false, expiresAt: null, scope: null, lastError: tokens?.lastError ?? null };
   }
 
@@ -150,7 +162,8 @@ export class BondoraConnections {
    * Bondora confirmed.
    */
   async disconnect(callerId: string): Promise<{ wasConnected: boolean; revoked: boolean }> {
-    const tokens = await this.store.load(callerId);
+    const tokens = await this.load(callerId);
+    this.live.get(callerId)?.retire();
     this.live.delete(callerId);
     await this.store.delete(callerId);
     if (!tokens?.accessToken) return { wasConnected: Boolean(tokens?.refreshToken), revoked: false };

@@ -1,6 +1,7 @@
 import type { CallerBondoraAccess } from '../auth/bondora.access.js';
 import type { BondoraConnections } from '../auth/bondora.connections.js';
 import type { Caller } from '../auth/caller.js';
+import type { EventLog } from '../events/event.log.js';
 import type { BondLoaders } from '../loaders/bond.loaders.js';
 import type { BondoraLoaders } from '../loaders/bondora.loaders.js';
 import type { BondClient } from '../upstream/bond/bond.client.js';
@@ -20,4 +21,11 @@ export interface GatewayContext {
   bondoraConnections: BondoraConnections | undefined;
   /** Where connectBondora may send the browser back when the login is done (AUTH_RETURN_URLS). */
   returnUrls: readonly string[];
+  /** The webhook event log subscriptions read; undefined where subscriptions are not served. */
+  events?: EventLog;
+  /**
+   * A subscription's context lives as long as the subscription: before each event is resolved,
+   * this gives it fresh loaders and a fresh wait budget, so no event sees another's cached data.
+   */
+  renew?: () => void;
 }

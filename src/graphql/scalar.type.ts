@@ -127,3 +127,16 @@ function show(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+
+/** Output only: an upstream event's data as the upstream sent it, for event types this schema does not model. */
+export const JsonScalar = new GraphQLScalarType<unknown, unknown>({
+  name: 'JSON',
+  description: 'Any JSON value, as an upstream sent it (output only).',
+  serialize: (value) => value,
+  parseValue() {
+    throw new GraphQLError('JSON is an output type only');
+  },
+  parseLiteral() {
+    throw new GraphQLError('JSON is an output type only');
+  },
+});

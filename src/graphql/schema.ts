@@ -4,6 +4,7 @@ import { AuctionResolver } from './bondora/auction.resolver.js';
 import { BidResolver, CancelBidPayloadResolver, PlacedBidResolver } from './bondora/bid.resolver.js';
 import { CreditApplicationResolver } from './bond/credit-application.resolver.js';
 import { MeResolver } from './caller/me.resolver.js';
+import { EventResolver } from './events/event.resolver.js';
 
 export const RESOLVERS = [
   AuctionResolver,
@@ -12,13 +13,25 @@ export const RESOLVERS = [
   CancelBidPayloadResolver,
   CreditApplicationResolver,
   MeResolver,
+  EventResolver,
 ] as const;
+
+const UNUSED_PUBSUB = {
+  publish(): void {
+    throw new Error('subscriptions read the event log, not a pub/sub');
+  },
+  subscribe(): AsyncIterable<never> {
+    throw new Error('subscriptions read the event log, not a pub/sub');
+  },
+};
 
 let schema: Promise<GraphQLSchema> | undefined;
 
 /** The schema is immutable, so it is built once per process. */
 export function gatewaySchema(): Promise<GraphQLSchema> {
   // Input is validated by our own input mappers, so class-validator stays out.
-  schema ??= buildSchema({ resolvers: [...RESOLVERS], validate: false });
+  // Subscriptions read the event log through their own `subscribe` functions; type-graphql still
+  // asks for a pub/sub, which nothing uses.
+  schema ??= buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: UNUSED_PUBSUB });
   return schema;
 }

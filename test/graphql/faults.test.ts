@@ -3,8 +3,9 @@ import type { Fault } from '../../src/simulators/sim.router.js';
 import { BONDORA_RATE_LIMITS } from '../../src/upstream/bondora/bondora.limits.js';
 import { startHarness, type Harness } from '../support/gateway.harness.js';
 
-// Upstream faults through the simulators: each maps to the contract's code, the neighbouring
-// field keeps its data, the process stays up, and nothing is left as an unhandled rejection.
+// Upstream faults through the simulators: each maps to the contract's code with a message the
+// gateway wrote, the neighbouring field keeps its data, the process stays up, and nothing is left
+// as an unhandled rejection.
 
 let h: Harness;
 const unhandled: unknown[] = [];
@@ -30,22 +31,25 @@ async function both(auctionIndex: number) {
 }
 
 describe('upstream faults', () => {
-  it.each<[string, Fault, string]>([
-    ['latency beyond the timeout', { latencyMs: 1000 }, 'UPSTREAM_TIMEOUT'],
-    ['a hanging connection', { hang: true }, 'UPSTREAM_TIMEOUT'],
-    ['500', { status: 500 }, 'UPSTREAM_ERROR'],
-    ['503', { status: 503 }, 'UPSTREAM_UNAVAILABLE'],
-    ['malformed JSON', { malformed: true }, 'UPSTREAM_ERROR'],
-    ['a truncated gzip body', { truncatedGzip: true }, 'UPSTREAM_ERROR'],
-    ['a reset connection', { reset: true }, 'UPSTREAM_UNAVAILABLE'],
-    ['Success: false inside a 200', { body: { Success: false, Errors: [{ Code: 500, Message: 'Unexpected failure', Details: null }] } }, 'UPSTREAM_ERROR'],
-  ])('%s on Bondora: %s, and the Bond field keeps its data', async (_name, fault, code) => {
+  it.each<[string, Fault, string, string]>([
+    ['latency beyond the timeout', { latencyMs: 1000 }, 'UPSTREAM_TIMEOUT', 'Bondora did not answer within 400 ms'],
+    ['a hanging connection', { hang: true }, 'UPSTREAM_TIMEOUT', 'Bondora did not answer within 400 ms'],
+    ['500', { status: 500 }, 'UPSTREAM_ERROR', 'Bondora answered with HTTP 500'],
+    ['503', { status: 503 }, 'UPSTREAM_UNAVAILABLE', 'Bondora answered with HTTP 503'],
+    ['malformed JSON', { malformed: true }, 'UPSTREAM_ERROR', 'Bondora returned a response that is not valid JSON'],
+    ['a truncated gzip body', { truncatedGzip: true }, 'UPSTREAM_ERROR', 'Bondora sent a corrupt compressed response'],
+    ['a reset connection', { reset: true }, 'UPSTREAM_UNAVAILABLE', 'Bondora could not be reached'],
+    ['Success: false inside a 200', { body: { Success: false, Errors: [{ Code: 500, Message: 'Unexpected failure', Details: null }] } }, 'UPSTREAM_ERROR', 'Bondora answered with HTTP 500'],
+  ])('%s on Bondora: %s, and the Bond field keeps its data', async (_name, fault, code, message) => {
     h.bondora.router.setFault('auction.get', fault);
     const res = await both(3);
     expect(res.status).toBe(200);
     expect(res.errors).toHaveLength(1);
     expect(res.errors![0]!.path).toEqual(['auction']);
     expect(res.errors![0]!.extensions).toMatchObject({ code, upstream: 'bondora' });
+    // The gateway's words; Bondora's own ("Unexpected failure") go to the log only.
+    expect(res.errors![0]!.message).toBe(message);
+    expect(res.text).not.toContain('Unexpected failure');
     expect(res.data!.auction).toBeNull();
     expect(res.data!.creditApplication!.id).toBe(h.bond.applications[0]!.application_id);
   });
@@ -61,6 +65,7 @@ describe('upstream faults', () => {
       h.bond.router.setFault('application.get', fault);
       const res = await both(4);
       expect(res.errors?.[0]?.extensions).toMatchObject({ code, upstream: 'bond' });
+      expect(res.errors![0]!.message).toMatch(/^Bond (answered|returned|could not|did not)/);
       expect(res.data!.auction!.id).toBe(h.bondora.activeAuctions[4]!.AuctionId);
       expect(res.data!.creditApplication).toBeNull();
     }

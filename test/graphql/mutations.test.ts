@@ -93,6 +93,7 @@ describe('updateCreditApplicant', () => {
   it('an unknown application is NOT_FOUND from Bond', async () => {
     const res = await h.gql(UPDATE, { input: { applicationId: '00000000-0000-4000-8000-00000000abcd', totalAnnualIncome: 100 } });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', upstream: 'bond' });
+    expect(res.errors?.[0]?.message).toBe('Bond has no such item');
     expect(res.data).toBeNull();
   });
 });
@@ -116,6 +117,9 @@ describe('createCreditApplication and submitCreditApplication', () => {
 
     const again = await h.gql(SubmitCreditApplicationDocument, { id });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: 'bond' });
+    // The gateway's own words; Bond's ("cannot be submitted in status ...") go to the log only.
+    expect(again.errors?.[0]?.message).toBe('Bond rejected the request as invalid (HTTP 400)');
+    expect(again.text).not.toContain('cannot be submitted');
   });
 
   it('rejects a malformed program or customer id before any call', async () => {
@@ -144,6 +148,7 @@ describe('placeBids and cancelBid', () => {
 
     const twice = await h.gql(CancelBidDocument, { id: placed[0]!.id });
     expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', upstream: 'bondora' });
+    expect(twice.errors?.[0]?.message).toBe('Bondora rejected the request as invalid (HTTP 409)');
   });
 
   it.each([

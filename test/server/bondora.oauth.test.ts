@@ -372,6 +372,7 @@ describe('the callback', () => {
       '//evil.example',
       'http://127.0.0.1:5173.evil.example/',
       'http://127.0.0.1:5173.evil.example/app',
+      'http://127.0.0.1:51730/app',
       'http://127.0.0.1:5173@evil.example/app',
       'http://127.0.0.1:5174/app',
       'https://127.0.0.1:5173/app',
@@ -524,6 +525,28 @@ describe('disconnectBondora', () => {
     expect((await sam.gql<BidsData>(BIDS)).data!.bids!.totalCount).toBe(bidIdsOf(h, 'demo-investor').length);
     expect(bearers(h)).toEqual([BondoraSimulator.DEMO_TOKEN]);
     expectNowhere(rig, [ivyToken!]);
+  });
+
+  it('a disconnect while a refresh is in flight stays disconnected: the refreshed token is not kept', async () => {
+    const rig = await oauthRig();
+    const { h } = rig;
+    const ivy = await rig.caller('ivy');
+    await connect(rig, ivy, 'second-investor');
+    h.bondora.oauth.expireAccessTokens();
+    h.resetTraffic();
+    h.bondora.router.setFault('oauth.token', { latencyMs: 400, times: 1 });
+    const inFlight = ivy.gql<BidsData>(BIDS);
+    // The list call has drawn its 401, so the refresh is on its way (held 400 ms by the simulator).
+    await vi.waitFor(() => expect(h.bondora.router.calls('bids.list').map((c) => c.status)).toEqual([401]), { interval: 5 });
+    const res = await ivy.gql<{ disconnectBondora: { wasConnected: boolean } }>(DISCONNECT);
+    expect(res.data!.disconnectBondora.wasConnected).toBe(true);
+    await inFlight;
+    expect(h.bondora.router.calls('oauth.token').map((c) => c.status)).toEqual([200]);
+
+    expect(await bondoraStatus(ivy)).toMatchObject({ connected: false, credential: 'NONE' });
+    h.resetTraffic();
+    expectNotConnectedError(await ivy.gql(BIDS), 'bids');
+    expect(h.bondora.router.calls()).toHaveLength(0);
   });
 });
 

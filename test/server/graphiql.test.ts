@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { graphiqlBundle } from '../../src/server/graphiql.bundle.js';
-import { GRAPHIQL_DEFAULT_HEADERS, GRAPHIQL_TABS } from '../../src/server/graphiql.examples.js';
-import type { GraphiqlClientConfig } from '../../src/server/graphiql.page.js';
+import { GRAPHIQL_DEFAULT_HEADERS, GRAPHIQL_TABS, graphiqlHeaders, graphiqlTabs } from '../../src/server/graphiql.examples.js';
+import { renderGraphiqlPage, type GraphiqlClientConfig } from '../../src/server/graphiql.page.js';
 import { startHarness, type Harness } from '../support/gateway.harness.js';
 
 // GraphiQL over plain HTTP (the browser test drives it in Chromium): the page, its assets, the
@@ -11,22 +11,32 @@ import { startHarness, type Harness } from '../support/gateway.harness.js';
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
+/** A browser opening /graphql: it has no token yet, and the page must not need one. */
 async function openPage(gatewayUrl: string): Promise<Response> {
   return fetch(`${gatewayUrl}/graphql`, { headers: { accept: BROWSER_ACCEPT } });
+}
+
+function configOf(html: string): GraphiqlClientConfig {
+  const json = /<script type="application\/json" id="graphiql-config">(.*?)<\/script>/s.exec(html)?.[1];
+  return JSON.parse(json ?? 'null') as GraphiqlClientConfig;
 }
 
 /** Every URL the page makes the browser load: its stylesheet, its script and the worker scripts. */
 function referencedAssets(html: string): string[] {
   const attributes = [...html.matchAll(/\s(?:href|src)="([^"]+)"/g)].map((m) => m[1]!).filter((u) => !u.startsWith('data:'));
-  const json = /<script type="application\/json" id="graphiql-config">(.*?)<\/script>/s.exec(html)?.[1];
-  const config = JSON.parse(json ?? 'null') as GraphiqlClientConfig;
-  return [...attributes, ...Object.values(config.workers)];
+  return [...attributes, ...Object.values(configOf(html).workers)];
 }
 
-/** GraphiQL's editors take JSON with // comments; ours are whole lines. */
+/**
+ * GraphiQL's editors take JSON with // comments and a trailing comma (jsonc-parser with
+ * allowTrailingComma); our comments are whole lines.
+ */
 function parseJsonc(text: string): Record<string, unknown> {
-  return JSON.parse(text.replace(/^\s*\/\/.*$/gm, '')) as Record<string, unknown>;
+  return JSON.parse(text.replace(/^\s*\/\/.*$/gm, '').replace(/,(\s*})/g, '$1')) as Record<string, unknown>;
 }
+
+/** What a user does to send a commented example line: delete its `// `. */
+const uncomment = (text: string, name: string) => text.replace(`// "${name}"`, `"${name}"`);
 
 describe('GraphiQL on /graphql', () => {
   let h: Harness;
@@ -85,16 +95,25 @@ describe('GraphiQL on /graphql', () => {
     }
   });
 
-  it('leaves GraphQL requests to Apollo', async () => {
-    const get = await fetch(`${h.gateway.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
-      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+  it('leaves GraphQL requests to Apollo, behind caller authentication', async () => {
+    const url = `${h.gateway.url}/graphql?query=${encodeURIComponent('{ __typename }')}`;
+    const get = await fetch(url, {
+      headers: { accept: 'application/json', 'apollo-require-preflight': 'true', authorization: `Bearer ${h.operatorToken}` },
     });
     expect(get.status).toBe(200);
     expect(await get.json()).toEqual({ data: { __typename: 'Query' } });
     const post = await h.gql('{ __typename }');
     expect(post.data).toEqual({ __typename: 'Query' });
+    // The page is public; a GraphQL GET is not: without a token it is 401, never the page.
+    const anonymous = await fetch(url, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="graphql"');
+    expect(await anonymous.json()).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }] });
     const noAccept = await fetch(`${h.gateway.url}/graphql`);
+    expect(noAccept.status).toBe(401);
     expect(noAccept.headers.get('content-type')).not.toContain('text/html');
+    const noAcceptWithToken = await fetch(`${h.gateway.url}/graphql`, { headers: { authorization: `Bearer ${h.operatorToken}` } });
+    expect(noAcceptWithToken.headers.get('content-type')).not.toContain('text/html');
   });
 
   it('answers 404 for unknown assets and for another bundle id', async () => {
@@ -109,9 +128,22 @@ describe('GraphiQL on /graphql', () => {
       'CreditApplications',
       'UpdateCreditApplicant',
     ]);
-    const [auctionsTab, applicationsTab, updateTab] = GRAPHIQL_TABS;
+    // The tabs as the development issuer's page fills them: with a token in the headers editor.
+    const [auctionsTab, applicationsTab, updateTab] = graphiqlTabs(graphiqlHeaders(h.operatorToken));
+    const headers = parseJsonc(updateTab!.headers!) as Record<string, string>;
+    expect(headers).toEqual({ Authorization: `Bearer ${h.operatorToken}` });
 
-    const auctions = await h.gql<{ auctions: { nodes: Array<{ id: string; myBids: unknown[] }> } }>(auctionsTab!.query);
+    // Without a token (the commented defaults send nothing) a tab is refused, before any upstream call.
+    h.resetTraffic();
+    const anonymous = await h.gql(auctionsTab!.query, undefined, { authorization: '', ...(parseJsonc(GRAPHIQL_DEFAULT_HEADERS) as Record<string, string>) });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect([...h.bondora.router.calls(), ...h.bond.router.calls()]).toHaveLength(0);
+
+    const auctions = await h.gql<{ auctions: { nodes: Array<{ id: string; myBids: unknown[] }> } }>(auctionsTab!.query, undefined, {
+      authorization: '',
+      ...headers,
+    });
     expect(auctions.errors).toBeUndefined();
     const activeIds = new Set(h.bondora.activeAuctions.map((a) => String(a.AuctionId)));
     expect(auctions.data!.auctions.nodes.length).toBeGreaterThan(0);
@@ -119,7 +151,10 @@ describe('GraphiQL on /graphql', () => {
     // The first page shows at least one of the demo investor's bids, so myBids is not just [].
     expect(auctions.data!.auctions.nodes.some((n) => n.myBids.length > 0)).toBe(true);
 
-    const applications = await h.gql<{ creditApplications: { nodes: Array<{ id: string }> } }>(applicationsTab!.query);
+    const applications = await h.gql<{ creditApplications: { nodes: Array<{ id: string }> } }>(applicationsTab!.query, undefined, {
+      authorization: '',
+      ...headers,
+    });
     expect(applications.errors).toBeUndefined();
     expect(applications.data!.creditApplications.nodes[0]!.id).toBe(h.bond.applications[0]!.application_id);
 
@@ -127,28 +162,65 @@ describe('GraphiQL on /graphql', () => {
     const created = h.bond.applications.find((a) => a.application_status === 'created')!;
     const variables = parseJsonc(updateTab!.variables!) as { input: Record<string, unknown> };
     expect(variables.input.applicationId).toBe('paste-an-application-id');
-    const updated = await h.gql<{ updateCreditApplicant: { id: string } }>(updateTab!.query, {
-      input: { ...variables.input, applicationId: created.application_id },
-    });
+    const updated = await h.gql<{ updateCreditApplicant: { id: string } }>(
+      updateTab!.query,
+      { input: { ...variables.input, applicationId: created.application_id } },
+      { authorization: '', ...headers },
+    );
     expect(updated.errors).toBeUndefined();
     expect(updated.data!.updateCreditApplicant.id).toBe(created.application_id);
   });
 
-  it('prefills the headers editor with a commented x-bondora-token example that sends nothing', () => {
+  it('prefills the headers editor with commented Authorization and x-bondora-token examples that send nothing', () => {
     expect(parseJsonc(GRAPHIQL_DEFAULT_HEADERS)).toEqual({});
-    const uncommented = GRAPHIQL_DEFAULT_HEADERS.replace('// "x-bondora-token"', '"x-bondora-token"');
-    expect(Object.keys(parseJsonc(uncommented))).toEqual(['x-bondora-token']);
+    expect(GRAPHIQL_DEFAULT_HEADERS).toContain('// "Authorization": "Bearer your-jwt"');
+    // Each example works alone or together once its // is deleted.
+    expect(parseJsonc(uncomment(GRAPHIQL_DEFAULT_HEADERS, 'Authorization'))).toEqual({ Authorization: 'Bearer your-jwt' });
+    expect(parseJsonc(uncomment(GRAPHIQL_DEFAULT_HEADERS, 'x-bondora-token'))).toEqual({ 'x-bondora-token': 'your-token' });
+    expect(parseJsonc(uncomment(uncomment(GRAPHIQL_DEFAULT_HEADERS, 'Authorization'), 'x-bondora-token'))).toEqual({
+      Authorization: 'Bearer your-jwt',
+      'x-bondora-token': 'your-token',
+    });
     for (const tab of GRAPHIQL_TABS) expect(tab.headers).toBe(GRAPHIQL_DEFAULT_HEADERS);
+  });
+
+  it('with the dev issuer the headers editor sends its operator token, and x-bondora-token stays an example', () => {
+    expect(graphiqlHeaders(undefined)).toBe(GRAPHIQL_DEFAULT_HEADERS);
+    const text = graphiqlHeaders('header.payload.signature');
+    expect(parseJsonc(text)).toEqual({ Authorization: 'Bearer header.payload.signature' });
+    // Its instructions: add a comma after the Authorization line, delete the // before x-bondora-token.
+    const both = uncomment(text.replace('"Bearer header.payload.signature"', '"Bearer header.payload.signature",'), 'x-bondora-token');
+    expect(parseJsonc(both)).toEqual({ Authorization: 'Bearer header.payload.signature', 'x-bondora-token': 'your-token' });
+    for (const tab of graphiqlTabs(text)) expect(tab.headers).toBe(text);
+  });
+
+  it('the page hands the headers it is given to every tab and to new tabs', async () => {
+    const bundle = await graphiqlBundle();
+    // As npm start serves it beside the development issuer (and as the harness does): the operator's token.
+    const served = configOf(await (await openPage(h.gateway.url)).text());
+    expect(served.defaultHeaders).toBe(graphiqlHeaders(h.operatorToken));
+    expect(served.tabs.map((t) => t.headers)).toEqual(GRAPHIQL_TABS.map(() => graphiqlHeaders(h.operatorToken)));
+    // Without a development issuer (a real identity provider): only the commented examples, no token.
+    const plain = configOf(renderGraphiqlPage(bundle, '/graphql'));
+    expect(plain.defaultHeaders).toBe(GRAPHIQL_DEFAULT_HEADERS);
+    expect(plain.tabs.map((t) => t.headers)).toEqual(GRAPHIQL_TABS.map(() => GRAPHIQL_DEFAULT_HEADERS));
+    expect(JSON.stringify(plain)).not.toContain(h.operatorToken);
+    expect(plain.tabs.map((t) => parseJsonc(t.headers!))).toEqual(GRAPHIQL_TABS.map(() => ({})));
   });
 });
 
 describe('GraphiQL and introspection switched off', () => {
-  it('graphiql: false serves no page and no assets; Apollo answers the browser as before', async () => {
+  it('graphiql: false serves no page and no assets; the browser gets 401, and Apollo answers it as before once authenticated', async () => {
     const h = await startHarness({ gateway: { graphiql: false } });
     try {
       const page = await openPage(h.gateway.url);
-      expect(page.status).toBe(400);
+      // No page to serve, so the request is an API request: a caller is required first.
+      expect(page.status).toBe(401);
       expect(page.headers.get('content-type')).not.toContain('text/html');
+      expect(((await page.json()) as { errors: Array<{ extensions: unknown }> }).errors.map((e) => e.extensions)).toEqual([{ code: 'UNAUTHENTICATED' }]);
+      const authenticated = await fetch(`${h.gateway.url}/graphql`, { headers: { accept: BROWSER_ACCEPT, authorization: `Bearer ${h.operatorToken}` } });
+      expect(authenticated.status).toBe(400);
+      expect(authenticated.headers.get('content-type')).not.toContain('text/html');
       const { id } = await graphiqlBundle();
       expect((await fetch(`${h.gateway.url}/graphiql/${id}/app.js`)).status).toBe(404);
       expect((await h.gql(INTROSPECTION)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });

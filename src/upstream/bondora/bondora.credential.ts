@@ -43,6 +43,8 @@ export interface TokenStore {
 export class OAuthCredential implements BondoraCredential {
   private tokens: StoredTokens;
   private refreshing: Promise<string | undefined> | undefined;
+  /** Set by retire(): the connection was dropped, so nothing this object learns later is kept. */
+  private retired = false;
 
   /**
    * @param store shared with the other gateway processes (a login or refresh in one serves all); none keeps them here
@@ -71,6 +73,19 @@ export class OAuthCredential implements BondoraCredential {
     if (this.tokens.accessToken && this.tokens.accessToken !== stale) return this.tokens.accessToken;
     if (!this.tokens.refreshToken) return undefined;
     return this.refresh();
+  }
+
+  /** Tokens read from the shared store by someone else: newer than what this object holds. */
+  adopt(tokens: StoredTokens): void {
+    if (!this.refreshing) this.tokens = { ...tokens };
+  }
+
+  /**
+   * The connection is being dropped: a refresh still in flight must not write it back, and the
+   * token such a refresh brings is revoked as soon as it arrives.
+   */
+  retire(): void {
+    this.retired = true;
   }
 
   /** Takes the tokens of a completed login. */
@@ -110,6 +125,7 @@ export class OAuthCredential implements BondoraCredential {
   }
 
   private async keep(tokens: StoredTokens): Promise<void> {
+    if (this.retired) return;
     this.tokens = tokens;
     await this.store?.save(tokens);
   }
@@ -120,6 +136,11 @@ export class OAuthCredential implements BondoraCredential {
       const refreshToken = this.tokens.refreshToken!;
       try {
         const set = await this.oauth.refresh(refreshToken);
+        if (this.retired) {
+          // Disconnected while this refresh was in flight: the new token must not outlive the connection.
+          await this.oauth.revoke(set.accessToken).catch(() => undefined);
+          return undefined;
+        }
         await this.connect(set);
         return this.tokens.accessToken;
       } catch (error) {
