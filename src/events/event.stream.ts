@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { EventLog, LoggedEvent } from './event.log.js';
 
 // One subscriber's view of the log: with `after`, every event after that cursor, then live ones,
@@ -7,9 +8,12 @@ import type { EventLog, LoggedEvent } from './event.log.js';
 // subscriber that falls `maxQueued` events behind is cut off with an error, so it never holds up
 // the log or the other subscribers.
 
-export class SubscriberTooSlow extends Error {
+/** Ends a subscription that fell too far behind; the client resubscribes with its last cursor. */
+export class SubscriberTooSlow extends GraphQLError {
   constructor(readonly queued: number) {
-    super(`This subscription fell ${queued} events behind and was closed; resubscribe with your last cursor to catch up`);
+    super(`This subscription fell ${queued} events behind and was closed; resubscribe with your last cursor to catch up`, {
+      extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+    });
     this.name = 'SubscriberTooSlow';
   }
 }

@@ -23,6 +23,8 @@ export interface GatewayContext {
   returnUrls: readonly string[];
   /** The webhook event log subscriptions read; undefined where subscriptions are not served. */
   events?: EventLog;
+  /** Events a subscriber may fall behind before its subscription is ended as too slow. */
+  subscriberQueueLimit?: number;
   /**
    * A subscription's context lives as long as the subscription: before each event is resolved,
    * this gives it fresh loaders and a fresh wait budget, so no event sees another's cached data.

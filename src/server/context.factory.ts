@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import { CallerBondoraAccess } from '../auth/bondora.access.js';
 import type { BondoraConnections } from '../auth/bondora.connections.js';
+import type { Caller } from '../auth/caller.js';
+import type { EventLog } from '../events/event.log.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { BondLoaders } from '../loaders/bond.loaders.js';
 import { BondoraLoaders } from '../loaders/bondora.loaders.js';
@@ -26,15 +28,67 @@ export interface ContextDeps {
   /** Upstream calls one HTTP request (all operations of a batch together) may make. */
   maxUpstreamCalls: number;
   returnUrls: readonly string[];
+  events: EventLog | undefined;
+  /** Events a subscriber may fall behind before its subscription is ended. */
+  subscriberQueueLimit: number;
   loaders?: LoaderSettings;
 }
 
-/** A fresh context per operation: the caller, clients bound to their credentials, and new loaders. */
+export interface CallerRequest {
+  caller: Caller;
+  /** A Bondora token the caller sent (x-bondora-token, or the same key in a WebSocket's connection_init). */
+  bondoraToken: string | undefined;
+  /** Aborted when the caller goes away. */
+  signal: AbortSignal;
+  /** Shared by the operations of one HTTP batch; a fresh one per operation otherwise. */
+  calls?: CallAllowance;
+}
+
+/**
+ * The context of one operation: the caller, clients bound to their credentials, and new loaders.
+ * `renew()` gives a long-lived operation (a subscription) fresh loaders, a fresh wait budget and a
+ * fresh call allowance before each event, so no event reads another's cached data.
+ */
+export function createContextBuilder(deps: ContextDeps) {
+  return (request: CallerRequest): GatewayContext => {
+    const bondoraAccess = new CallerBondoraAccess({
+      caller: request.caller,
+      connections: deps.bondoraConnections,
+      headerToken: request.bondoraToken,
+      shared: deps.bondoraCredential,
+      fixed: fixedCredential,
+    });
+    const context = {
+      caller: request.caller,
+      bondoraAccess,
+      bondoraConnections: deps.bondoraConnections,
+      returnUrls: deps.returnUrls,
+      events: deps.events,
+      subscriberQueueLimit: deps.subscriberQueueLimit,
+    } as GatewayContext;
+    const fill = (calls: CallAllowance): void => {
+      // One deadline per operation: every field's rate-limit waits count against the same budget of time.
+      const scope = { signal: request.signal, deadline: Date.now() + deps.rateLimitWaitMs, calls };
+      context.bondora = new BondoraClient(deps.bondoraHttp, bondoraAccess, scope);
+      // Bond's key is the brand's, shared by every caller: each call spends the caller's share of it.
+      context.bond = new BondClient(deps.bondHttp, { ...scope, shareOf: request.caller.id });
+      context.bondoraLoaders = new BondoraLoaders(context.bondora, deps.loaders);
+      context.bondLoaders = new BondLoaders(context.bond, deps.loaders);
+    };
+    const fresh = (): CallAllowance => ({ max: deps.maxUpstreamCalls, made: 0 });
+    fill(request.calls ?? fresh());
+    const renew = (): void => fill(fresh());
+    context.renew = renew;
+    return context;
+  };
+}
+
+/** Apollo's context function over HTTP. */
 export function createContextFactory(deps: ContextDeps) {
+  const build = createContextBuilder(deps);
   // The operations of one batched HTTP request draw on one allowance.
   const allowances = new WeakMap<Request, CallAllowance>();
   return async ({ req, res }: { req: Request; res: Response }): Promise<GatewayContext> => {
-    const caller = callerOf(res);
     let calls = allowances.get(req);
     if (!calls) allowances.set(req, (calls = { max: deps.maxUpstreamCalls, made: 0 }));
     // Upstream calls stop when the client goes away before its response is written.
@@ -42,27 +96,11 @@ export function createContextFactory(deps: ContextDeps) {
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    // One deadline per operation: every field's rate-limit waits count against the same budget of time.
-    const scope = { signal: abort.signal, deadline: Date.now() + deps.rateLimitWaitMs, calls };
-    const bondoraAccess = new CallerBondoraAccess({
-      caller,
-      connections: deps.bondoraConnections,
-      headerToken: req.get(BONDORA_TOKEN_HEADER)?.trim() || undefined,
-      shared: deps.bondoraCredential,
-      fixed: fixedCredential,
+    return build({
+      caller: callerOf(res),
+      bondoraToken: req.get(BONDORA_TOKEN_HEADER)?.trim() || undefined,
+      signal: abort.signal,
+      calls,
     });
-    const bondora = new BondoraClient(deps.bondoraHttp, bondoraAccess, scope);
-    // Bond's key is the brand's, shared by every caller: each call spends the caller's share of it.
-    const bond = new BondClient(deps.bondHttp, { ...scope, shareOf: caller.id });
-    return {
-      caller,
-      bondora,
-      bond,
-      bondoraLoaders: new BondoraLoaders(bondora, deps.loaders),
-      bondLoaders: new BondLoaders(bond, deps.loaders),
-      bondoraAccess,
-      bondoraConnections: deps.bondoraConnections,
-      returnUrls: deps.returnUrls,
-    };
   };
 }

@@ -34,7 +34,14 @@ import {
   type LoginStateStore,
 } from '../auth/bondora.connections.js';
 import { apiResponseHeaders, authenticateCallers, callerRateLimit, type CallerAuthentication } from './caller.middleware.js';
-import { createContextFactory } from './context.factory.js';
+import { createContextBuilder, createContextFactory, type ContextDeps } from './context.factory.js';
+import { serveSubscriptions } from './subscriptions.server.js';
+import { MemoryEventLog, type EventLog } from '../events/event.log.js';
+import { webhookRoutes } from '../events/webhook.routes.js';
+import type { WebhooksConfig } from '../config.js';
+
+const NO_WEBHOOKS: WebhooksConfig = { publicUrl: undefined, bondoraKeys: {}, bondSecrets: [], toleranceSeconds: 300, eventLogSize: 10_000 };
+import { ApolloServerPluginSubscriptionCallback } from '@apollo/server/plugin/subscriptionCallback';
 import { graphiqlRoutes } from './graphiql.route.js';
 import { batchLimit, jsonErrorHandler } from './http.errors.js';
 import { upstreamCallBudget } from './upstream-calls.middleware.js';
@@ -77,6 +84,12 @@ export interface GatewayOptions {
   federationTraces?: boolean;
   /** GraphiQL's headers editor content (the dev issuer's operator token on the embedded simulators). */
   graphiqlHeaders?: string;
+  /** The webhook event log subscriptions read (a bounded in-memory ring of 10,000 when omitted). */
+  events?: EventLog;
+  /** Events a subscriber may fall behind before its subscription is ended as too slow (1000). */
+  subscriberQueueLimit?: number;
+  /** Webhook receivers' keys and tolerance; without keys each receiver refuses every delivery. */
+  webhooks?: WebhooksConfig;
   /** Introspection on (default true); production turns it off unless configured. */
   introspection?: boolean;
   /** Depth, alias, cost, batch and body-size limits (DEFAULT_QUERY_LIMITS when omitted). */
@@ -91,6 +104,10 @@ export interface GatewayOptions {
 
 export interface Gateway {
   url: string;
+  /** The event log webhooks write and subscriptions read. */
+  events: EventLog;
+  /** Open subscriptions over WebSocket. */
+  readonly activeSubscriptions: number;
   /** Per-caller Bondora connections (undefined without a Bondora application). */
   bondoraConnections: BondoraConnections | undefined;
   close(): Promise<void>;
@@ -113,6 +130,17 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   const bondHttp = createBondHttp({ ...upstreams.bond, ...shares, baseUrl: upstreams.bond.url, timeoutMs: upstreams.timeoutMs });
   const schema = await subgraphSchema();
   const httpClients = [bondoraHttp, bondHttp];
+  const events = options.events ?? new MemoryEventLog();
+  const formatError = createErrorFormatter({
+    secrets: [
+      upstreams.bondora.accessToken,
+      upstreams.bondora.oauth?.clientSecret,
+      upstreams.bondora.oauth?.refreshToken,
+      upstreams.bond.identity,
+      upstreams.bond.apiKey,
+    ],
+    logger,
+  });
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     // Every limit refuses before any resolver, and so before any upstream call.
@@ -126,16 +154,7 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     hideSchemaDetailsFromClientErrors: options.production ?? false,
     // main.ts owns shutdown (gateway, then simulators, then exit 0); Apollo's handler would re-raise the signal.
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter({
-      secrets: [
-        upstreams.bondora.accessToken,
-        upstreams.bondora.oauth?.clientSecret,
-        upstreams.bondora.oauth?.refreshToken,
-        upstreams.bond.identity,
-        upstreams.bond.apiKey,
-      ],
-      logger,
-    }),
+    formatError,
     logger: {
       debug: () => {},
       info: (m: unknown) => logger.info(String(m)),
@@ -150,6 +169,8 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
       // Traces show resolver timings and paths: only for a router that is meant to collect them.
       ...(options.federationTraces ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       costLimitPlugin(limits.maxCost),
+      // Subscriptions for a federating router: Apollo's HTTP callback protocol.
+      ApolloServerPluginSubscriptionCallback(),
     ],
   });
   await apollo.start();
@@ -179,6 +200,20 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     app.use(bondoraOAuthRoutes({ connections: bondoraConnections, returnUrls, logger }));
   }
 
+  // Before any body parser: a webhook's raw bytes are verified before they are parsed.
+  app.use(
+    webhookRoutes({
+      config: options.webhooks ?? NO_WEBHOOKS,
+      publicUrl: () => publicUrl,
+      log: events,
+      logger,
+      onEvent: (event) => {
+        // A new auction makes every credential's kept active-auctions list stale.
+        if (event.source === 'bondora' && event.type === 'auction.published') bondoraHttp.forget(['auctions.list']);
+      },
+    }),
+  );
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -187,6 +222,28 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     app.use(graphiqlRoutes({ endpoint: '/graphql', logger, headers: options.graphiqlHeaders }));
     if (options.introspection === false) logger.warn('GraphiQL is on but introspection is off: its docs and completion stay empty');
   }
+  const contextDeps: ContextDeps = {
+    bondoraHttp,
+    bondHttp,
+    bondoraCredential,
+    bondoraConnections,
+    rateLimitWaitMs: upstreams.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+    maxUpstreamCalls: callers.maxUpstreamCallsPerRequest,
+    returnUrls,
+    events,
+    subscriberQueueLimit: options.subscriberQueueLimit ?? 1000,
+    loaders: options.loaders,
+  };
+  const subscriptions = serveSubscriptions({
+    httpServer,
+    path: '/graphql',
+    schema,
+    auth: options.auth,
+    limits,
+    context: createContextBuilder(contextDeps),
+    formatError,
+    logger,
+  });
   app.use(
     '/graphql',
     apiResponseHeaders,
@@ -197,16 +254,7 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     batchLimit(limits.maxBatch),
     upstreamCallBudget(schema, callers.maxUpstreamCallsPerRequest),
     expressMiddleware(apollo, {
-      context: createContextFactory({
-        bondoraHttp,
-        bondHttp,
-        bondoraCredential,
-        bondoraConnections,
-        rateLimitWaitMs: upstreams.rateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
-        maxUpstreamCalls: callers.maxUpstreamCallsPerRequest,
-        returnUrls,
-        loaders: options.loaders,
-      }),
+      context: createContextFactory(contextDeps),
     }),
   );
 
@@ -223,7 +271,12 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   return {
     url: publicUrl,
     bondoraConnections,
+    events,
+    get activeSubscriptions() {
+      return subscriptions.active;
+    },
     close: async () => {
+      await subscriptions.close();
       await apollo.stop();
       await Promise.all(httpClients.map((client) => client.close()));
     },

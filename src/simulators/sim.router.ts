@@ -26,6 +26,9 @@ export interface SimResponse {
 
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
 
+/** A simulator's own control path under /__sim: the raw body in, a JSON reply out; a thrown error is a 400. */
+export type ControlHandler = (body: Buffer) => { status: number; body: unknown };
+
 export interface Fault {
   /** Added delay before the response, in ms. */
   latencyMs?: number;
@@ -78,6 +81,7 @@ export class SimRouter {
   readonly log: LogEntry[] = [];
   private readonly routes: Route[] = [];
   private readonly faults = new Map<string, Fault>();
+  private readonly controls = new Map<string, ControlHandler>();
   private readonly sockets = new Set<Socket>();
   private server: http.Server | undefined;
   private random = mulberry32(7);
@@ -92,6 +96,13 @@ export class SimRouter {
     });
     // Matching is case-insensitive like the ASP.NET and Flask servers behind the real APIs.
     this.routes.push({ method, name, pattern: new RegExp(`^${source}/?$`, 'i'), keys, handler });
+    return this;
+  }
+
+  /** Adds a control path (it must start with /__sim/), e.g. a test hook that makes the simulator emit a webhook. */
+  controlRoute(method: string, path: string, handler: ControlHandler): this {
+    if (!path.startsWith('/__sim/')) throw new Error(`control paths start with /__sim/: "${path}"`);
+    this.controls.set(`${method.toUpperCase()} ${path}`, handler);
     return this;
   }
 
@@ -278,6 +289,11 @@ export class SimRouter {
         return reply(200, { ok: true });
       }
       if (faultPath && method === 'DELETE') return (this.clearFaults(decodeURIComponent(faultPath[1]!)), reply(200, { ok: true }));
+      const extra = this.controls.get(`${method.toUpperCase()} ${path}`);
+      if (extra) {
+        const result = extra(body);
+        return reply(result.status, result.body);
+      }
       reply(404, { error: 'unknown control path' });
     } catch (error) {
       reply(400, { error: (error as Error).message });

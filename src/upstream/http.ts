@@ -95,6 +95,11 @@ export class HttpClient {
     this.pool = new Agent({ keepAliveTimeout: 30_000, connections: options.maxConnections ?? 64 });
   }
 
+  /** The upstream said these endpoints changed for everyone (a webhook): no credential's kept answer stands. */
+  forget(endpoints: readonly string[]): void {
+    this.responses.invalidate(undefined, endpoints);
+  }
+
   /** Closes the pooled connections (at shutdown). */
   async close(): Promise<void> {
     await this.pool.close();

@@ -55,10 +55,10 @@ export class ResponseCache<T> {
     return signal ? raceAbort(pending, signal) : pending;
   }
 
-  /** Drops what this credential has kept for these endpoints (after a write changed them). */
-  invalidate(credential: string, endpoints: readonly string[]): void {
+  /** Drops what this credential (every credential when undefined) has kept for these endpoints. */
+  invalidate(credential: string | undefined, endpoints: readonly string[]): void {
     for (const [id, entry] of this.entries) {
-      if (entry.credential === credential && endpoints.includes(entry.endpoint)) this.entries.delete(id);
+      if ((credential === undefined || entry.credential === credential) && endpoints.includes(entry.endpoint)) this.entries.delete(id);
     }
   }
 

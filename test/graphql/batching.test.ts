@@ -16,7 +16,7 @@ describe('Bondora batching', () => {
   it('bids(first: 30) with each auction costs one bids call, one auctions call and one call per distinct closed auction', async () => {
     const res = await h.gql(BidsWithAuctionsDocument, { first: 30 });
     expect(res.errors).toBeUndefined();
-    const nodes = res.data!.bids.edges.map((e) => e.node);
+    const nodes = res.data!.bids!.edges.map((e) => e.node);
     expect(nodes).toHaveLength(30);
 
     const closed = new Set(h.bondora.closedAuctions.map((a) => a.AuctionId));

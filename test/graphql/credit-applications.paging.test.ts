@@ -13,13 +13,13 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 beforeEach(() => h.resetTraffic());
 
-type Page = CreditApplicationsPageQuery['creditApplications'];
+type Page = NonNullable<CreditApplicationsPageQuery['creditApplications']>;
 const QUERY = CreditApplicationsPageDocument;
 
 async function page(variables: CreditApplicationsPageQueryVariables): Promise<Page> {
   const res = await h.gql(QUERY, variables);
   expect(res.errors).toBeUndefined();
-  return res.data!.creditApplications;
+  return res.data!.creditApplications!;
 }
 
 function expectedIds(customerId?: string): string[] {

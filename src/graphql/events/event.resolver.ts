@@ -72,6 +72,7 @@ export class EventResolver {
       const request = toAuctionRequest(args.filter);
       const log = logOf(context);
       return eventStream(log, {
+        maxQueued: context.subscriberQueueLimit,
         after: afterCursor(log, args.after),
         accept: (event) => event.source === 'bondora' && event.type === 'auction.published' && isAuction(event.payload) && auctionMatches(event.payload, request),
       });
@@ -98,6 +99,7 @@ export class EventResolver {
       const applicationId = args.applicationId ? requireUuid(args.applicationId, 'applicationId').toLowerCase() : undefined;
       const log = logOf(context);
       return eventStream(log, {
+        maxQueued: context.subscriberQueueLimit,
         after: afterCursor(log, args.after),
         accept: (event) => {
           if (event.source !== 'bond' || !event.type.startsWith('credit.application.') || !isApplication(event.payload)) return false;
@@ -139,6 +141,7 @@ export class EventResolver {
       const types = args.eventTypes?.length ? new Set(args.eventTypes) : undefined;
       const log = logOf(context);
       return eventStream(log, {
+        maxQueued: context.subscriberQueueLimit,
         after: afterCursor(log, args.after),
         accept: (event) => event.source === 'bondora' && (types === undefined || types.has(event.type)),
       });

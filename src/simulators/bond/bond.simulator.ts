@@ -17,6 +17,9 @@ import {
   type BondSeedCustomer,
 } from './bond.seed.js';
 import { validateApplicantUpdate, validateApplicationCreate } from './bond.validation.js';
+import { bondCreditEventBody, type BondAdverseActionDto, type BondCreditEvent } from './bond.webhook.events.js';
+import { BondWebhooks, type BondWebhookSubscriptionDto } from './bond.webhooks.js';
+import type { DeliveryRecord, WebhookSenderOptions } from '../webhook.sender.js';
 
 // A faithful HTTP stand-in for the Bond API v0.1 credit-application endpoints.
 //
@@ -28,12 +31,20 @@ import { validateApplicantUpdate, validateApplicationCreate } from './bond.valid
 //   deposit account), `denied` or `resubmit_required`, as Bond's sandbox magic SSNs do. Seeded
 //   applications already in `kyc_started`/`submitted` stay there.
 // - Any id that names no application, UUID-shaped or not, is the credit service's 404.
+// - Webhooks (bond.webhooks.ts): `credit.application.created` on create, `.submitted` on submit, and
+//   the KYC outcome (`.approved`, `.adverse_action`, `.resubmit_required`) when KYC completes. A denied
+//   application gets an adverse action, served by GET .../adverse-actions (seeded denials have one too).
+//   reset() keeps webhook subscriptions, since they are wiring rather than data.
 
 export interface BondSimulatorOptions {
   seed?: number;
   /** requests per minute per key, default 1000; false = off (default for tests) */
   rateLimit?: number | false;
+  /** Retry and time-out settings of webhook delivery (tests use tiny delays); default 8 attempts from 1 s, doubling. */
+  webhookDelivery?: WebhookSenderOptions;
 }
+
+const ADVERSE_REASONS = ['Unable to verify identity'];
 
 const UPDATABLE_STATUSES = new Set(['created', 'kyc_started', 'resubmit_required']);
 const SUBMITTABLE_STATUSES = new Set(['created', 'resubmit_required']);
@@ -52,6 +63,8 @@ export class BondSimulator {
   private readonly store = new Map<string, BondApplicationDto>();
   private ordered: BondApplicationDto[] = [];
   private pendingKyc = new Set<string>();
+  private readonly adverseActions = new Map<string, BondAdverseActionDto>();
+  private readonly webhooks: BondWebhooks;
   private random: () => number = Math.random;
   private lastMicros = 0;
   private baseUrl: string | undefined;
@@ -62,15 +75,24 @@ export class BondSimulator {
     this.customersById = new Map(this.seed.customers.map((c) => [c.customer_id, c]));
     const rateLimit = options.rateLimit ?? false;
     this.limiter = rateLimit === false ? undefined : new BondRateLimiter(rateLimit);
+    this.webhooks = new BondWebhooks(() => this.timestamp(), options.webhookDelivery);
     this.router = new SimRouter({ errorBody: bondErrorBody });
     const applications = `${BondSimulator.BASE_PATH}/credit/applications`;
+    const webhooks = `${BondSimulator.BASE_PATH}/webhooks`;
     this.router
       .route('GET', '/auth/health/alive', 'auth.health', () => ({ status: 200, body: { status: 'alive' } }))
       .route('GET', applications, 'applications.list', this.guard((req) => this.list(req)))
       .route('POST', applications, 'application.create', this.guard((req, identity) => this.idempotent(req, identity, () => this.create(req))))
       .route('GET', `${applications}/:id`, 'application.get', this.guard((req) => this.get(req)))
       .route('PATCH', `${applications}/:id`, 'application.update', this.guard((req) => this.update(req)))
-      .route('POST', `${applications}/:id/submit`, 'application.submit', this.guard((req, identity) => this.idempotent(req, identity, () => this.submit(req))));
+      .route('POST', `${applications}/:id/submit`, 'application.submit', this.guard((req, identity) => this.idempotent(req, identity, () => this.submit(req))))
+      .route('GET', `${applications}/:id/adverse-actions`, 'application.adverse_actions', this.guard((req) => this.getAdverseAction(req)))
+      .route('POST', webhooks, 'webhooks.create', this.guard((req) => this.webhooks.create(req.parsedBody())))
+      .route('GET', webhooks, 'webhooks.list', this.guard(() => this.webhooks.listResponse()));
+    this.router.controlRoute('POST', '/__sim/webhooks', (body) => {
+      const { url, events } = JSON.parse(body.toString('utf8')) as { url: string; events: string[] };
+      return { status: 200, body: this.subscribeWebhook(url, events) };
+    });
     this.reset();
   }
 
@@ -80,8 +102,9 @@ export class BondSimulator {
     return this.baseUrl;
   }
 
+  /** Also cancels pending webhook deliveries. */
   async stop(): Promise<void> {
-    await this.router.close();
+    await Promise.all([this.router.close(), this.webhooks.sender.close()]);
     this.baseUrl = undefined;
   }
 
@@ -115,12 +138,43 @@ export class BondSimulator {
     return this.seed.programId;
   }
 
-  /** Back to the seed state; also clears the request log, faults, idempotency keys and rate windows. */
+  /** Subscribes `url` to `events` (wildcards allowed) without an HTTP call, e.g. to wire a gateway with a fresh secret. */
+  subscribeWebhook(url: string, events: string[]): { webhook_id: string; secret: string } {
+    const { webhook_id, secret } = this.webhooks.subscribe(url, events);
+    return { webhook_id, secret };
+  }
+
+  /** Every subscription as GET /webhooks lists it. */
+  get webhookSubscriptions(): BondWebhookSubscriptionDto[] {
+    return this.webhooks.list;
+  }
+
+  /** Removes every subscription and drops pending deliveries. */
+  clearWebhooks(): void {
+    this.webhooks.clear();
+  }
+
+  /** Every delivery attempt, oldest first. */
+  get webhookDeliveries(): DeliveryRecord[] {
+    return [...this.webhooks.deliveries];
+  }
+
+  /** Resolves when no webhook delivery is in flight or waiting for a retry. */
+  webhooksIdle(): Promise<void> {
+    return this.webhooks.sender.idle();
+  }
+
+  /**
+   * Back to the seed state; also clears the request log, faults, idempotency keys, rate windows and
+   * webhook deliveries. Webhook subscriptions stay.
+   */
   reset(): void {
     this.store.clear();
     for (const app of this.seed.applications) this.store.set(app.application_id, structuredClone(app));
     this.ordered = [...this.store.values()].sort(bondListOrder);
     this.pendingKyc = new Set();
+    this.seedAdverseActions();
+    this.webhooks.sender.reset();
     this.random = mulberry32(this.seedNumber ^ 0x5eed5);
     // New timestamps always sort after every seeded one, even on a machine with a skewed clock.
     this.lastMicros = Math.max(...this.ordered.map((a) => bondMicros(a.date_updated)));
@@ -188,6 +242,7 @@ export class BondSimulator {
     this.store.set(app.application_id, app);
     this.ordered.push(app);
     this.ordered.sort(bondListOrder);
+    this.emit('credit.application.created', app);
     return { status: 201, body: structuredClone(app) };
   }
 
@@ -206,7 +261,15 @@ export class BondSimulator {
     app.application_status = 'kyc_started';
     app.date_updated = this.timestamp();
     this.pendingKyc.add(app.application_id);
+    this.emit('credit.application.submitted', app);
     return { status: 201, body: structuredClone(app) };
+  }
+
+  private getAdverseAction(req: SimRequest): SimResponse {
+    this.settleKyc();
+    const app = this.find(req);
+    const action = app && this.adverseActions.get(app.application_id);
+    return action ? { status: 200, body: structuredClone(action) } : creditNotFound();
   }
 
   /** Completes the KYC of every application submitted since the last read. */
@@ -219,8 +282,41 @@ export class BondSimulator {
       app.application_status = outcome;
       if (outcome === 'approved') app.accounts.security_deposit_account_id = randomUuid(this.random);
       app.date_updated = this.timestamp();
+      if (outcome === 'approved') this.emit('credit.application.approved', app);
+      else if (outcome === 'resubmit_required') this.emit('credit.application.resubmit_required', app);
+      else {
+        const action = this.adverseAction(app, app.date_updated, randomUuid(this.random));
+        this.emit('credit.application.adverse_action', app, action);
+      }
     }
     this.pendingKyc.clear();
+  }
+
+  private adverseAction(app: BondApplicationDto, when: string, id: string): BondAdverseActionDto {
+    const action: BondAdverseActionDto = {
+      id,
+      application_id: app.application_id,
+      date_created: when,
+      date_updated: when,
+      service: 'kyc',
+      reasons: [...ADVERSE_REASONS],
+    };
+    this.adverseActions.set(app.application_id, action);
+    return action;
+  }
+
+  /** Seeded denials get their adverse action from a stream of their own, so new ids stay as they were. */
+  private seedAdverseActions(): void {
+    this.adverseActions.clear();
+    const random = mulberry32(this.seedNumber ^ 0xad7e);
+    for (const app of this.ordered) {
+      if (app.application_status === 'denied') this.adverseAction(app, app.date_updated, randomUuid(random));
+    }
+  }
+
+  private emit(event: BondCreditEvent, app: BondApplicationDto, adverseAction?: BondAdverseActionDto): void {
+    const rawSsn = this.customersById.get(app.applicant.customer_id)?.sandbox_ssn;
+    this.webhooks.emit(bondCreditEventBody(event, app, this.timestamp(), rawSsn, adverseAction));
   }
 
   private find(req: SimRequest): BondApplicationDto | undefined {

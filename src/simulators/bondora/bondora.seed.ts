@@ -128,6 +128,20 @@ export function createBondoraSeed(seed: number, baseMs: number, otherInvestors =
   return { activeAuctions, closedAuctions, demoBids, otherInvestorBids };
 }
 
+/**
+ * An auction listed at `nowMs` (what `auction.published` announces): active, nothing funded yet,
+ * closing within a week, otherwise generated like the seed's.
+ */
+export function createPublishedAuction(rand: Random, nowMs: number, loanNumber: number): AuctionExtendedDto {
+  const timing: AuctionTiming = {
+    listedMs: nowMs,
+    plannedCloseMs: nowMs + between(rand, 2, 7 * 24) * HOUR_MS,
+    actualCloseMs: null,
+    fundedFraction: 0,
+  };
+  return createAuction(rand, nowMs, pick(rand, COUNTRIES), pick(rand, RATINGS), loanNumber, timing);
+}
+
 function createAuction(
   rand: Random,
   baseMs: number,

@@ -13,11 +13,14 @@ import { accepted, bondoraErrorBody, fail, ok, paged } from './bondora.envelope.
 import { auctionFilter, bidFilter } from './bondora.filter.js';
 import { BondoraBadRequest, BondoraQuery, bindGuid } from './bondora.query.js';
 import { BondoraRateLimiter, quotaExceededMessage, resolveRateLimits, type RateLimitRule } from './bondora.ratelimit.js';
-import { byBidDateDesc, createBondoraSeed } from './bondora.seed.js';
-import { bondoraDate, guid, type Random } from './bondora.values.js';
+import { byBidDateDesc, createBondoraSeed, createPublishedAuction } from './bondora.seed.js';
+import { bondoraDate, guid, intBetween, type Random } from './bondora.values.js';
+import { BondoraWebhookPublisher, type BondoraWebhookConfig } from './bondora.webhooks.js';
+import type { DeliveryRecord, WebhookSenderOptions } from '../webhook.sender.js';
 
 // An HTTP simulator of Bondora API v1, investor side (auctions and bids), faithful to
-// shared/reference/bondora-api.md: envelope, paging, ASP.NET-style query binding, auth, throttling.
+// shared/reference/bondora-api.md: envelope, paging, ASP.NET-style query binding, auth, throttling,
+// and the signed `auction.published` webhook (bondora.webhooks.ts).
 
 export interface BondoraSimulatorOptions {
   /** false = no rate limiting (default for tests); true = documented limits; or a table overriding limits per route name. */
@@ -35,6 +38,17 @@ export interface BondoraSimulatorOptions {
    * requested, applied on the next read. Default: they stay Pending (0) until cancelled.
    */
   bidProcessingMs?: number;
+  /** Where `auction.published` events go, signed with this key; unset: events are recorded, not sent. */
+  webhook?: BondoraWebhookConfig;
+  /** Publish a new auction this often while started; 0 or unset: only on request. */
+  publishEveryMs?: number;
+  /** Retry, time-out and block settings of webhook delivery (tests use tiny delays); blocks after 25 errors by default. */
+  webhookDelivery?: WebhookSenderOptions;
+}
+
+export interface PublishedAuction {
+  auctionId: string;
+  eventId: string;
 }
 
 const DEFAULT_SEED = 20240525;
@@ -86,7 +100,12 @@ export class BondoraSimulator {
   private readonly auctions = new Map<string, { auction: AuctionExtendedDto; active: boolean }>();
   private readonly bids = new Map<string, OwnedBid>();
   private idRandom: Random = Math.random;
+  private publishRandom: Random = Math.random;
+  private lastLoanNumber = 0;
   private origin: string | undefined;
+  private readonly webhooks: BondoraWebhookPublisher;
+  private readonly publishEveryMs: number;
+  private publishTimer: NodeJS.Timeout | undefined;
 
   constructor(options: BondoraSimulatorOptions = {}) {
     this.seedNumber = options.seed ?? DEFAULT_SEED;
@@ -96,6 +115,8 @@ export class BondoraSimulator {
     const rules = resolveRateLimits(options.rateLimits);
     this.limiter = rules ? new BondoraRateLimiter(rules) : undefined;
     this.bidProcessingMs = options.bidProcessingMs;
+    this.webhooks = new BondoraWebhookPublisher(options.webhook, options.webhookDelivery);
+    this.publishEveryMs = options.publishEveryMs ?? 0;
     this.oauth = new BondoraOAuthServer({
       clients: [{ clientId: BondoraSimulator.DEMO_CLIENT_ID, clientSecret: BondoraSimulator.DEMO_CLIENT_SECRET, loopback: true }],
       accessTokenTtlSeconds: options.accessTokenTtlSeconds,
@@ -113,16 +134,31 @@ export class BondoraSimulator {
       .route('GET', '/api/v1/bid/:id', 'bid.get', this.guard('bid.get', (c) => this.getBid(c)))
       .route('POST', '/api/v1/bid', 'bid.place', this.guard('bid.place', (c) => this.placeBids(c)))
       .route('POST', '/api/v1/bid/:id/cancel', 'bid.cancel', this.guard('bid.cancel', (c) => this.cancelBid(c)));
+    this.router
+      .controlRoute('POST', '/__sim/publish-auction', () => ({ status: 200, body: this.publishAuction() }))
+      .controlRoute('PUT', '/__sim/webhook', (body) => {
+        this.configureWebhook(JSON.parse(body.toString('utf8')) as BondoraWebhookConfig);
+        return { status: 200, body: { ok: true } };
+      })
+      .controlRoute('DELETE', '/__sim/webhook', () => (this.clearWebhook(), { status: 200, body: { ok: true } }))
+      .controlRoute('POST', '/__sim/webhook/ping', () => (this.resetWebhookErrors(), { status: 200, body: { ok: true } }));
     this.load();
   }
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.origin = await this.router.listen(port, host);
+    if (this.publishEveryMs > 0) {
+      this.publishTimer = setInterval(() => this.publishAuction(), this.publishEveryMs);
+      this.publishTimer.unref();
+    }
     return this.origin;
   }
 
+  /** Also stops automatic publishing and cancels pending webhook deliveries. */
   async stop(): Promise<void> {
-    await this.router.close();
+    clearInterval(this.publishTimer);
+    this.publishTimer = undefined;
+    await Promise.all([this.router.close(), this.webhooks.sender.close()]);
     this.origin = undefined;
   }
 
@@ -154,13 +190,69 @@ export class BondoraSimulator {
     return this.ownBids(token).map((b) => ({ ...b }));
   }
 
-  /** Back to the seed state; also clears the request log, faults and rate-limit windows. */
+  /**
+   * Lists a new active auction (GET /auctions and /auction/{id} serve it) and sends
+   * `auction.published` with it to the webhook; the event is recorded even when none is configured.
+   */
+  publishAuction(): PublishedAuction {
+    this.lastLoanNumber += intBetween(this.publishRandom, 1, 40);
+    const auction = createPublishedAuction(this.publishRandom, Date.now(), this.lastLoanNumber);
+    this.active.unshift(auction);
+    this.auctions.set(auction.AuctionId, { auction, active: true });
+    const eventId = this.webhooks.publish('auction.published', summary(withUserBids(auction, new Map())));
+    return { auctionId: auction.AuctionId, eventId };
+  }
+
+  /** Sends an earlier event again with the same EventId, as Bondora does when it retries; false when it cannot. */
+  redeliver(eventId: string): boolean {
+    return this.webhooks.redeliver(eventId);
+  }
+
+  /** Sets the webhook URL and signing key; starts with a clean error count. */
+  configureWebhook(config: BondoraWebhookConfig): void {
+    this.webhooks.configure(config);
+  }
+
+  /** No webhook: events are still recorded but not sent; pending retries are dropped. */
+  clearWebhook(): void {
+    this.webhooks.clear();
+  }
+
+  get webhook(): BondoraWebhookConfig | undefined {
+    return this.webhooks.webhook;
+  }
+
+  /** True after 25 consecutive failed deliveries, until resetWebhookErrors(). */
+  get webhookBlocked(): boolean {
+    return this.webhooks.blocked;
+  }
+
+  /** Bondora's ping/send-test: clears the failure count and unblocks the webhook. */
+  resetWebhookErrors(): void {
+    this.webhooks.resetErrors();
+  }
+
+  /** Every delivery attempt, oldest first. */
+  get webhookDeliveries(): DeliveryRecord[] {
+    return [...this.webhooks.deliveries];
+  }
+
+  /** Resolves when no webhook delivery is in flight or waiting for a retry. */
+  webhooksIdle(): Promise<void> {
+    return this.webhooks.sender.idle();
+  }
+
+  /**
+   * Back to the seed state (published auctions go); also clears the request log, faults, rate-limit
+   * windows, recorded events and webhook deliveries. The webhook configuration stays.
+   */
   reset(): void {
     this.load();
     this.router.clearLog();
     this.router.clearFaults();
     this.limiter?.reset();
     this.oauth.reset();
+    this.webhooks.reset();
   }
 
   private load(): void {
@@ -178,6 +270,9 @@ export class BondoraSimulator {
     });
     // New bid ids come from their own stream so they repeat per seed regardless of read traffic.
     this.idRandom = mulberry32(this.seedNumber ^ 0x5eed);
+    // Published auctions too, and they take loan numbers after every seeded one.
+    this.publishRandom = mulberry32(this.seedNumber ^ 0xa0c7);
+    this.lastLoanNumber = Math.max(...[...this.active, ...this.closed].map((a) => a.LoanNumber));
   }
 
   /** Static tokens are their own investor; OAuth tokens act for the account that consented. */

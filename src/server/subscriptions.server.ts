@@ -1,0 +1,126 @@
+import type { Server } from 'node:http';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { OPERATOR, type Caller } from '../auth/caller.js';
+import { AuthenticationFailed, bearerToken } from '../auth/jwt.verifier.js';
+import type { GatewayContext } from '../graphql/context.js';
+import { aliasLimitRule } from '../graphql/limits/alias.rule.js';
+import { depthLimitRule } from '../graphql/limits/depth.rule.js';
+import type { QueryLimits } from '../graphql/limits/query.limits.js';
+import type { CallerAuthentication } from './caller.middleware.js';
+import { BONDORA_TOKEN_HEADER, type CallerRequest } from './context.factory.js';
+import type { Logger } from './logger.js';
+
+// GraphQL subscriptions over WebSocket on the API's own path (the graphql-ws protocol). The caller
+// authenticates in connection_init with the same rules as HTTP (`Authorization: Bearer …` in the
+// payload); a missing or invalid token closes the socket with 4401 before any operation. Every
+// operation passes the same validation limits as over HTTP, and every error is formatted by the
+// same formatter, so nothing an upstream said reaches the socket. graphql-ws sends a subscription's
+// next event only once the previous one is written, so a subscriber that stops reading stops
+// pulling from its event stream; that stream's bounded queue then cuts it off (event.stream.ts).
+
+export const CLOSE_UNAUTHORIZED = 4401;
+
+interface SocketExtra extends Record<PropertyKey, unknown> {
+  socket: WebSocket;
+  caller?: Caller;
+  bondoraToken?: string;
+  aborts?: AbortController;
+}
+
+export interface SubscriptionServerOptions {
+  httpServer: Server;
+  path: string;
+  schema: GraphQLSchema;
+  auth: CallerAuthentication;
+  limits: QueryLimits;
+  context: (request: CallerRequest) => GatewayContext;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  logger: Logger;
+}
+
+export interface SubscriptionServer {
+  /** Open subscriptions, for tests and metrics. */
+  readonly active: number;
+  close(): Promise<void>;
+}
+
+export function serveSubscriptions(options: SubscriptionServerOptions): SubscriptionServer {
+  const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const rules = [...specifiedRules, depthLimitRule(options.limits.maxDepth), aliasLimitRule(options.limits.maxAliases)];
+  let active = 0;
+  const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
+
+  const server = useServer<Record<string, unknown> | undefined, SocketExtra>(
+    {
+      schema: options.schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const header = String(params.Authorization ?? params.authorization ?? '');
+        let caller: Caller;
+        try {
+          if (options.auth.mode === 'disabled') caller = OPERATOR;
+          else {
+            const token = bearerToken(header);
+            if (!token) throw new AuthenticationFailed('malformed');
+            caller = await options.auth.verifier.verify(token);
+          }
+        } catch (error) {
+          if (!(error instanceof AuthenticationFailed)) throw error;
+          ctx.extra.socket.close(CLOSE_UNAUTHORIZED, 'Unauthorized');
+          return false;
+        }
+        ctx.extra.caller = caller;
+        const bondoraToken = params[BONDORA_TOKEN_HEADER];
+        if (typeof bondoraToken === 'string' && bondoraToken.trim()) ctx.extra.bondoraToken = bondoraToken.trim();
+        ctx.extra.aborts = new AbortController();
+        return true;
+      },
+      onSubscribe: (_ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: options.limits.maxTokens });
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('The operation could not be parsed')];
+        }
+        const errors = validate(options.schema, document, rules);
+        if (errors.length > 0) return errors;
+        return {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
+      },
+      context: (ctx) =>
+        options.context({
+          caller: ctx.extra.caller!,
+          bondoraToken: ctx.extra.bondoraToken,
+          signal: ctx.extra.aborts!.signal,
+        }),
+      onOperation: () => {
+        active++;
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onComplete: () => {
+        active--;
+      },
+      onClose: (ctx) => {
+        ctx.extra.aborts?.abort();
+      },
+    },
+    wss,
+  );
+
+  return {
+    get active() {
+      return active;
+    },
+    async close() {
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
