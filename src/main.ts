@@ -9,6 +9,8 @@ import { graphiqlHeaders } from './server/graphiql.examples.js';
 import { jsonLogger } from './server/logger.js';
 import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisTokenStore } from './server/redis.stores.js';
 import { startUpstreams } from './server/upstreams.start.js';
+import { MemoryEventLog } from './events/event.log.js';
+import { RedisEventLog } from './events/redis.event.log.js';
 
 // `npm start`: the gateway, on real upstreams where configured and on the embedded simulators otherwise.
 
@@ -35,6 +37,10 @@ async function main(): Promise<void> {
       connections: new RedisConnectionStore(redis, config.redis.keyPrefix, cipher),
       tokens: new RedisTokenStore(redis, config.redis.keyPrefix, cipher),
     };
+  // With Redis every replica shares one event log; its live reader needs a connection of its own.
+  const events = redis
+    ? new RedisEventLog(redis, await connectRedis(config.redis.url!), config.redis.keyPrefix, { size: config.webhooks.eventLogSize })
+    : new MemoryEventLog(config.webhooks.eventLogSize);
   const upstreams = await startUpstreams(config);
 
   let dev: DevAuth | undefined;
@@ -71,6 +77,8 @@ async function main(): Promise<void> {
       graphiql: config.graphiql,
       graphiqlHeaders: graphiqlHeaders(operatorToken),
       sharedState,
+      events,
+      webhooks: config.webhooks,
     },
     config.port,
     config.host,
@@ -104,6 +112,7 @@ async function main(): Promise<void> {
     await gateway.close();
     await upstreams.stop();
     await dev?.close();
+    await events.close();
     await redis?.quit();
     process.exit(0);
   };

@@ -118,11 +118,32 @@ export const UPDATE_CREDIT_APPLICANT_VARIABLES = `{
   }
 }`;
 
+export const LIVE_AUCTIONS_EXAMPLE = `# Bondora: new auctions as Bondora publishes them,
+# live over a WebSocket (graphql-ws). On the embedded
+# simulator one is published every 20 s.
+# Resume after a disconnect: pass the last cursor as "after".
+subscription LiveAuctions {
+  auctionPublished {
+    cursor
+    occurredAt
+    auction {
+      id
+      country
+      rating
+      interest
+      appliedAmount
+      loanDuration
+    }
+  }
+}
+`;
+
 export function graphiqlTabs(headers: string = GRAPHIQL_DEFAULT_HEADERS): readonly GraphiqlTab[] {
   return [
     { query: AUCTIONS_EXAMPLE, headers },
     { query: CREDIT_APPLICATIONS_EXAMPLE, headers },
     { query: UPDATE_CREDIT_APPLICANT_EXAMPLE, variables: UPDATE_CREDIT_APPLICANT_VARIABLES, headers },
+    { query: LIVE_AUCTIONS_EXAMPLE, headers },
   ];
 }
 

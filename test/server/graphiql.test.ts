@@ -123,10 +123,11 @@ describe('GraphiQL on /graphql', () => {
   });
 
   it('opens with example tabs that run on both upstreams as they stand', async () => {
-    expect(GRAPHIQL_TABS.map((t) => /(?:query|mutation) (\w+)/.exec(t.query)?.[1])).toEqual([
+    expect(GRAPHIQL_TABS.map((t) => /(?:query|mutation|subscription) (\w+)/.exec(t.query)?.[1])).toEqual([
       'Auctions',
       'CreditApplications',
       'UpdateCreditApplicant',
+      'LiveAuctions',
     ]);
     // The tabs as the development issuer's page fills them: with a token in the headers editor.
     const [auctionsTab, applicationsTab, updateTab] = graphiqlTabs(graphiqlHeaders(h.operatorToken));

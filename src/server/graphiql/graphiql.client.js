@@ -4,6 +4,7 @@
 import 'graphiql/style.css';
 import './graphiql.client.css';
 import { GraphiQL } from 'graphiql';
+import { createClient } from 'graphql-ws';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 
@@ -18,9 +19,35 @@ globalThis.MonacoEnvironment = {
   },
 };
 
-// A plain POST fetcher: the gateway has no subscriptions or incremental delivery, so
-// @graphiql/toolkit's fetcher (and its optional graphql-ws import) buys nothing here.
-async function fetcher(params, opts) {
+// Subscriptions go over graphql-ws on the same path; the headers editor's content becomes the
+// connection_init payload, so the Authorization header authenticates the socket as it does a POST.
+const socketUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${config.endpoint}`;
+const sockets = new Map();
+function socketFor(headers) {
+  const key = JSON.stringify(headers ?? {});
+  let client = sockets.get(key);
+  if (!client) {
+    client = createClient({ url: socketUrl, connectionParams: headers ?? {}, lazy: true, retryAttempts: 0 });
+    sockets.set(key, client);
+  }
+  return client;
+}
+
+/** Whether the operation GraphiQL runs (the named one, or the only one) is a subscription. */
+function isSubscription(params) {
+  const source = params.query.replace(/#[^\n]*/g, '');
+  const operations = [...source.matchAll(/(?:^|[\s}])(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/g)];
+  const chosen = params.operationName ? operations.find((m) => m[2] === params.operationName) : operations[0];
+  return chosen?.[1] === 'subscription';
+}
+
+// Queries and mutations are a plain POST; @graphiql/toolkit's fetcher would add nothing here.
+function fetcher(params, opts) {
+  if (isSubscription(params)) return socketFor(opts?.headers).iterate(params);
+  return post(params, opts);
+}
+
+async function post(params, opts) {
   const response = await fetch(config.endpoint, {
     method: 'POST',
     headers: {
