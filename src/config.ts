@@ -89,6 +89,8 @@ export interface Config {
   readonly rateLimitWaitMs: number;
   /** Ports of `npm run simulators` (the embedded simulators of `npm start` take free ports). */
   readonly simulatorPorts: { readonly bondora: number; readonly bond: number };
+  /** BONDORA_SIM_PUBLISH_MS: how often the embedded Bondora simulator publishes a new auction (0: never). */
+  readonly simulatorPublishMs: number;
   readonly production: boolean;
   /** REDIS_URL: shares OAuth login states and tokens between gateway processes; unset keeps them in this process. */
   readonly redis: { readonly url: string | undefined; readonly keyPrefix: string };
@@ -165,6 +167,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       bondora: integer(read, 'BONDORA_SIMULATOR_PORT', 4001, 0, 65535),
       bond: integer(read, 'BOND_SIMULATOR_PORT', 4002, 0, 65535),
     },
+    simulatorPublishMs: integer(read, 'BONDORA_SIM_PUBLISH_MS', 20_000, 0, 86_400_000),
     production,
     redis,
     graphiql: flag(read, 'GRAPHIQL', !production),

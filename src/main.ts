@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     ? new RedisEventLog(redis, await connectRedis(config.redis.url!), config.redis.keyPrefix, { size: config.webhooks.eventLogSize })
     : new MemoryEventLog(config.webhooks.eventLogSize);
   const upstreams = await startUpstreams(config);
+  // Receivers read this on every delivery, so the simulators' fresh secrets can join once the gateway listens.
+  const webhooks = { ...config.webhooks, bondoraKeys: { ...config.webhooks.bondoraKeys }, bondSecrets: [...config.webhooks.bondSecrets] };
 
   let dev: DevAuth | undefined;
   let auth: CallerAuthentication;
@@ -78,17 +80,20 @@ async function main(): Promise<void> {
       graphiqlHeaders: graphiqlHeaders(operatorToken),
       sharedState,
       events,
-      webhooks: config.webhooks,
+      webhooks,
     },
     config.port,
     config.host,
   );
   if (dev && gateway.bondoraConnections && upstreams.simulated.bondora) await dev.connectInvestors(gateway.bondoraConnections);
+  await upstreams.wireWebhooks(gateway.url, webhooks);
 
   const lines = [
     `GraphQL gateway   ${gateway.url}/graphql`,
     ...(config.graphiql ? [`GraphiQL          ${gateway.url}/graphql (open in a browser${operatorToken ? "; it sends the operator's token" : ''})`] : []),
     `Health            ${gateway.url}/healthz`,
+    `Subscriptions     ${gateway.url.replace(/^http/, 'ws')}/graphql (graphql-ws)`,
+    `Webhooks          ${gateway.url}/webhooks/bondora, ${gateway.url}/webhooks/bond${Object.keys(upstreams.simulated).length ? ' (the embedded simulators deliver here)' : ''}`,
     ...(gateway.bondoraConnections ? [`Bondora callback  ${gateway.url}/auth/bondora/callback (start with the connectBondora mutation)`] : []),
     `Bondora upstream  ${upstreams.simulated.bondora ? `${upstreams.simulated.bondora} (embedded simulator)` : upstreams.settings.bondora.url}`,
     `Bond upstream     ${upstreams.simulated.bond ? `${upstreams.simulated.bond} (embedded simulator)` : upstreams.settings.bond.url}`,

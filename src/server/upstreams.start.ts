@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { BondoraOAuthConfig, Config } from '../config.js';
 import type { BondoraOAuthSettings } from './bondora.oauth.routes.js';
 import { BondSimulator } from '../simulators/bond/bond.simulator.js';
@@ -10,6 +11,11 @@ export interface StartedUpstreams {
   simulated: { bondora?: string; bond?: string };
   /** A seeded Bond customer who owns applications, for the dev issuer's customer persona (simulated Bond only). */
   demoCustomerId: string | undefined;
+  /**
+   * Points the simulators' webhooks at the gateway's receivers with fresh secrets, adding those to
+   * `webhooks` (which the receivers read on every delivery), as a user registers them with the real APIs.
+   */
+  wireWebhooks(gatewayUrl: string, webhooks: { bondoraKeys: Record<string, string>; bondSecrets: string[] }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,10 +29,13 @@ export async function startUpstreams(config: Config): Promise<StartedUpstreams> 
   const simulated: StartedUpstreams['simulated'] = {};
 
   let bondora = { url: config.bondora.url, accessToken: config.bondora.accessToken };
+  let bondoraSim: BondoraSimulator | undefined;
+  let bondSim: BondSimulator | undefined;
   const bondoraSettings = { rateLimits: config.bondora.rateLimits, listCacheTtlMs: config.bondora.listCacheTtlMs };
   let oauth = bondoraOAuthSettings(config.bondora.oauth, 'https://app.bondora.com/oauth/authorize');
   if (!bondora.url) {
-    const sim = new BondoraSimulator({ rateLimits: true });
+    const sim = new BondoraSimulator({ rateLimits: true, publishEveryMs: config.simulatorPublishMs || undefined });
+    bondoraSim = sim;
     const url = await sim.start(0, host);
     stops.push(() => sim.stop());
     simulated.bondora = url;
@@ -46,6 +55,7 @@ export async function startUpstreams(config: Config): Promise<StartedUpstreams> 
   let demoCustomerId: string | undefined;
   if (!bond.url) {
     const sim = new BondSimulator({ rateLimit: 1000 });
+    bondSim = sim;
     const url = await sim.start(0, host);
     stops.push(() => sim.stop());
     simulated.bond = url;
@@ -62,10 +72,33 @@ export async function startUpstreams(config: Config): Promise<StartedUpstreams> 
     },
     simulated,
     demoCustomerId,
+    wireWebhooks: async (gatewayUrl, webhooks) => wireSimulatedWebhooks({ bondora: bondoraSim, bond: bondSim }, gatewayUrl, webhooks),
     stop: async () => {
       await Promise.all(stops.map((stop) => stop()));
     },
   };
+}
+
+/**
+ * Registers the gateway's receivers with the simulators, as a user registers them with Bondora (its
+ * web UI) and Bond (POST /webhooks): a fresh Bondora signing key and a fresh Bond subscription
+ * secret, each added to `webhooks`, which the receivers read on every delivery.
+ */
+export async function wireSimulatedWebhooks(
+  simulators: { bondora?: BondoraSimulator; bond?: BondSimulator },
+  gatewayUrl: string,
+  webhooks: { bondoraKeys: Record<string, string>; bondSecrets: string[] },
+): Promise<void> {
+  if (simulators.bondora) {
+    const keyId = `gateway-${randomBytes(4).toString('hex')}`;
+    const secretBase64 = randomBytes(32).toString('base64');
+    webhooks.bondoraKeys[keyId] = secretBase64;
+    simulators.bondora.configureWebhook({ url: `${gatewayUrl}/webhooks/bondora`, keyId, secretBase64 });
+  }
+  if (simulators.bond) {
+    const { secret } = simulators.bond.subscribeWebhook(`${gatewayUrl}/webhooks/bond`, ['credit.application.*']);
+    webhooks.bondSecrets.push(secret);
+  }
 }
 
 /** OAuth settings when a client is configured (or simulated); none otherwise. */

@@ -19,6 +19,8 @@ process.stdout.write(
     `  Identity: ${BondSimulator.DEMO_IDENTITY}`,
     `  Authorization: ${BondSimulator.DEMO_API_KEY}`,
     `Control API            ${bondoraUrl}/__sim/log, ${bondoraUrl}/__sim/faults/<route> (same on the Bond origin)`,
+    `Webhooks               PUT ${bondoraUrl}/__sim/webhook {url,keyId,secretBase64}, POST ${bondoraUrl}/__sim/publish-auction`,
+    `                       POST ${bondUrl.replace(/\/api\/v0\.1$/, '')}/__sim/webhooks {url,events} -> {webhook_id,secret}`,
     '',
   ].join('\n'),
 );

@@ -6,6 +6,7 @@ import type { CallerLimitsConfig } from '../../src/config.js';
 import { startTestJwks, type TestJwks } from './jwt.fixtures.js';
 import { startGateway, type Gateway, type GatewayOptions, type UpstreamSettings } from '../../src/server/gateway.server.js';
 import { graphiqlHeaders } from '../../src/server/graphiql.examples.js';
+import { wireSimulatedWebhooks } from '../../src/server/upstreams.start.js';
 import { memoryLogger } from '../../src/server/logger.js';
 import { BondSimulator, type BondSimulatorOptions } from '../../src/simulators/bond/bond.simulator.js';
 import { BondoraSimulator, type BondoraSimulatorOptions } from '../../src/simulators/bondora/bondora.simulator.js';
@@ -63,6 +64,8 @@ export interface HarnessOptions {
   callers?: Partial<CallerLimitsConfig>;
   /** 'disabled': AUTH_DISABLED, every caller an operator. */
   auth?: 'disabled';
+  /** Point both simulators' webhooks at the gateway's receivers, with fresh secrets, as npm start does. */
+  webhooks?: boolean;
 }
 
 /** Both simulators and the gateway on free loopback ports, talking real HTTP. */
@@ -95,15 +98,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(claims.customerId ? { bond_customer_id: claims.customerId } : {}),
     });
   const operatorToken = await token();
+  const webhooks = { publicUrl: undefined, bondoraKeys: {} as Record<string, string>, bondSecrets: [] as string[], toleranceSeconds: 300, eventLogSize: 10_000 };
   const gateway = await startGateway({
     // GraphiQL sends the operator's token, as it does on npm start's development issuer.
     graphiqlHeaders: graphiqlHeaders(operatorToken),
+    webhooks,
     ...options.gateway,
     upstreams: settings,
     logger,
     auth: options.auth === 'disabled' ? { mode: 'disabled' } : { mode: 'jwt', verifier },
     callers: { maxUpstreamCallsPerRequest: 50, sharePercent: 100, rateLimit: false, ...options.callers },
   });
+  if (options.webhooks) await wireSimulatedWebhooks({ bondora, bond }, gateway.url, webhooks);
 
   return {
     bondora,

@@ -39,6 +39,12 @@ function isApplication(payload: unknown): payload is BondApplicationDto {
   return typeof dto === 'object' && dto !== null && typeof dto.application_id === 'string' && typeof dto.applicant?.customer_id === 'string';
 }
 
+/** Bond's webhook copies name the street `street1`, where the REST object says `street`. */
+function fromWebhookCopy(dto: BondApplicationDto & { applicant: { street1?: string | null } }): BondApplicationDto {
+  const { street1, ...applicant } = dto.applicant;
+  return { ...dto, applicant: { ...applicant, street: applicant.street ?? street1 ?? null } };
+}
+
 const CREDIT_EVENT_TYPES: Record<string, CreditApplicationEventType> = {
   'credit.application.created': CreditApplicationEventType.CREATED,
   'credit.application.submitted': CreditApplicationEventType.SUBMITTED,
@@ -121,7 +127,7 @@ export class EventResolver {
     @Ctx() ctx: GatewayContext,
   ): CreditApplicationEvent {
     ctx.renew?.();
-    const dto = event.payload as BondApplicationDto;
+    const dto = fromWebhookCopy(event.payload as BondApplicationDto & { applicant: { street1?: string | null } });
     ctx.bondLoaders.replaceApplication(dto);
     return {
       cursor: event.cursor,
