@@ -40,7 +40,7 @@ describe.skipIf(!mustRun)(
         throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run must install Debian's chromium package`);
       }
       // Built here so that the page load below measures the browser, not esbuild.
-      [h] = await Promise.all([startHarness(), graphiqlBundle()]);
+      [h] = await Promise.all([startHarness({ webhooks: true }), graphiqlBundle()]);
       userDataDir = mkdtempSync(path.join(os.tmpdir(), 'graphiql-chromium-'));
       context = await chromium.launchPersistentContext(userDataDir, {
         executablePath: CHROMIUM,
@@ -75,7 +75,7 @@ describe.skipIf(!mustRun)(
       await h?.close();
     });
 
-    it('runs operations on both upstreams, shows the docs, and loads nothing from off the machine', async () => {
+    it('runs operations on both upstreams, shows the docs, receives a live auction, and loads nothing from off the machine', async () => {
       try {
         await exercise();
       } catch (error) {
@@ -126,6 +126,19 @@ describe.skipIf(!mustRun)(
       expect(applications.errors).toBeUndefined();
       expect((applications.data?.creditApplications as { nodes: Array<{ id: string }> }).nodes[0]?.id).toBe(newest);
       await waitForText(page, '.graphiql-response .view-lines', newest);
+
+      // The Live auctions tab subscribes over a WebSocket; the simulator publishes; the page shows it.
+      await page.locator('.graphiql-tab', { hasText: 'LiveAuctions' }).click();
+      await waitForText(page, '.graphiql-query-editor .view-lines', 'subscriptionLiveAuctions');
+      // GraphiQL takes the tab's operation name after a debounce, as it does for typed edits.
+      await page.waitForTimeout(800);
+      const opened = page.waitForEvent('websocket');
+      await page.click('.graphiql-execute-button');
+      const socket = await opened;
+      expect(new URL(socket.url()).host).toBe(new URL(h.gateway.url).host);
+      await new Promise((r) => setTimeout(r, 500));
+      const { auctionId } = h.bondora.publishAuction();
+      await waitForText(page, '.graphiql-response .view-lines', auctionId);
 
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: SCREENSHOT });
