@@ -79,6 +79,18 @@ export interface WebhooksConfig {
   readonly eventLogSize: number;
 }
 
+/** Browser frontends on other origins (CORS_*), and the operations they may send (TRUSTED_DOCUMENTS*). */
+export interface FrontendsConfig {
+  /** Exact origins (scheme://host[:port]) allowed to call the API from a browser; `*` for any (never with credentials). */
+  readonly corsOrigins: readonly string[];
+  /** CORS_ALLOW_CREDENTIALS: let browsers send cookies / HTTP auth; refused together with `*`. */
+  readonly corsAllowCredentials: boolean;
+  /** TRUSTED_DOCUMENTS: path of a persisted-operations manifest (client preset or Apollo format). */
+  readonly trustedDocuments: string | undefined;
+  /** TRUSTED_DOCUMENTS_ONLY: refuse operations not in the manifest (except for operations:adhoc callers). */
+  readonly trustedDocumentsOnly: boolean;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -105,6 +117,7 @@ export interface Config {
   /** FEDERATION_TRACES: answer a router's ftv1 trace requests. */
   readonly federationTraces: boolean;
   readonly webhooks: WebhooksConfig;
+  readonly frontends: FrontendsConfig;
 }
 
 export class ConfigError extends Error {
@@ -180,6 +193,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       rateLimit: callerRateLimit(read),
     },
     federationTraces: flag(read, 'FEDERATION_TRACES', false),
+    frontends: frontendsConfig(read),
     webhooks: {
       publicUrl: url(read, 'WEBHOOK_PUBLIC_URL'),
       bondoraKeys: bondoraWebhookKeys(read),
@@ -188,6 +202,34 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       eventLogSize: integer(read, 'EVENT_LOG_SIZE', 10_000, 1, 10_000_000),
     },
   });
+}
+
+function frontendsConfig(read: Reader): FrontendsConfig {
+  const corsAllowCredentials = flag(read, 'CORS_ALLOW_CREDENTIALS', false);
+  const corsOrigins = (read('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      if (origin === '*') {
+        if (corsAllowCredentials) throw new ConfigError('CORS_ORIGINS', '"*" is refused with CORS_ALLOW_CREDENTIALS=true: list the exact origins');
+        return origin;
+      }
+      let parsed: URL;
+      try {
+        parsed = new URL(origin);
+      } catch {
+        throw new ConfigError('CORS_ORIGINS', `takes exact origins such as https://app.example.com, got "${origin}"`);
+      }
+      if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin.replace(/\/$/, '')) {
+        throw new ConfigError('CORS_ORIGINS', `takes exact origins (scheme://host[:port], no path), got "${origin}"`);
+      }
+      return parsed.origin;
+    });
+  const trustedDocuments = read('TRUSTED_DOCUMENTS');
+  const trustedDocumentsOnly = flag(read, 'TRUSTED_DOCUMENTS_ONLY', false);
+  if (trustedDocumentsOnly && !trustedDocuments) throw new ConfigError('TRUSTED_DOCUMENTS', 'is required with TRUSTED_DOCUMENTS_ONLY=true');
+  return { corsOrigins, corsAllowCredentials, trustedDocuments, trustedDocumentsOnly };
 }
 
 /** "keyId:base64secret,keyId2:base64secret2" */

@@ -12,6 +12,7 @@ export const SCOPES = {
   'bondora:shared': "use the gateway's own Bondora token when the caller has no Bondora connection",
   'investments:read': "the investor's account, loan parts and own secondary-market items",
   'market:trade': 'buy, sell and cancel on the secondary market',
+  'operations:adhoc': 'run operations that are not in the trusted-documents manifest (operators, GraphiQL) when TRUSTED_DOCUMENTS_ONLY is on',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -29,7 +29,7 @@ const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
 describe('Bondora auction.published', () => {
   it('a published auction reaches a subscriber with its bids, and the cached active-auctions list is dropped', async () => {
     const h = await harness({ upstreams: { bondora: { listCacheTtlMs: 60_000 } } });
-    const before = await h.gql('{ auctions(first: 1) { totalCount } }');
+    const before = await h.gql<{ auctions: { totalCount: number } }>('{ auctions(first: 1) { totalCount } }');
     const sub = subscribe(h, h.operatorToken, 'subscription { auctionPublished { cursor auction { id rating myBids { id } } } }');
     await settle();
     const published = (await (await fetch(`${h.bondora.url}/__sim/publish-auction`, { method: 'POST' })).json()) as { auctionId: string; eventId: string };
@@ -37,7 +37,7 @@ describe('Bondora auction.published', () => {
     expect(event!.data!.auctionPublished.auction).toEqual({ id: published.auctionId, rating: expect.any(String), myBids: [] });
     // The kept list (60 s) no longer stands: the next read asks Bondora again and counts the new auction.
     h.resetTraffic();
-    const after = await h.gql('{ auctions(first: 1) { totalCount } }');
+    const after = await h.gql<{ auctions: { totalCount: number } }>('{ auctions(first: 1) { totalCount } }');
     expect(h.bondora.router.calls('auctions.list')).toHaveLength(1);
     expect(after.data!.auctions.totalCount).toBe(before.data!.auctions.totalCount + 1);
   });
@@ -74,12 +74,12 @@ describe('Bond credit.application.*', () => {
     await settle();
 
     const as = { authorization: `Bearer ${ownerToken}` };
-    const created = await h.gql(
+    const created = await h.gql<{ createCreditApplication: { id: string } }>(
       `mutation { createCreditApplication(input: { programId: "${h.bond.programId}", customerId: "${owner}" }) { id status } }`,
       undefined,
       as,
     );
-    const id = created.data!.createCreditApplication.id as string;
+    const id = created.data!.createCreditApplication.id;
     await h.gql(`mutation { submitCreditApplication(id: "${id}") { id status } }`, undefined, as);
     // Bond completes KYC on the next read.
     await h.gql(`{ creditApplication(id: "${id}") { status } }`, undefined, as);
