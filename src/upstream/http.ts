@@ -161,32 +161,28 @@ export class HttpClient {
   private async awaitSlot(req: HttpRequest, credential: string): Promise<() => void> {
     if (!this.scheduler) return () => {};
     const limit = this.scheduler.limitOf(req.endpoint);
-    const budget = this.scheduler.budgetKey(credential, req.endpoint);
+    const name = label(this.upstream);
     if (this.shares && req.shareOf) {
-      try {
-        await this.shares.take(req.shareOf, budget, limit, req.deadline, req.signal);
-      } catch (error) {
-        if (!(error instanceof RateLimitWait)) throw error;
-        const seconds = Math.max(1, Math.ceil(error.waitMs / 1000));
-        throw new UpstreamError(
-          this.upstream,
-          'RATE_LIMITED',
-          `You have used your share (${this.shares.percent}%) of the ${label(this.upstream)} budget this gateway shares between callers; retry in ${seconds} s`,
-          { retryAfterSeconds: seconds },
-        );
-      }
+      const percent = this.shares.percent;
+      await this.orRateLimited(
+        this.shares.take(req.shareOf, this.scheduler.budgetKey(credential, req.endpoint), limit, req.deadline, req.signal),
+        (seconds) => `You have used your share (${percent}%) of the ${name} budget this gateway shares between callers; retry in ${seconds} s`,
+      );
     }
+    return this.orRateLimited(
+      this.scheduler.acquire(credential, req.endpoint, req.deadline, req.signal),
+      (seconds) => `${name} allows ${limit.limit} request(s) per ${describePeriod(limit.periodMs)} here; this one would have to wait ${seconds} s`,
+    );
+  }
+
+  /** A wait that would outlast the operation's deadline becomes RATE_LIMITED with the gateway's own words. */
+  private async orRateLimited<T>(wait: Promise<T>, message: (seconds: number) => string): Promise<T> {
     try {
-      return await this.scheduler.acquire(credential, req.endpoint, req.deadline, req.signal);
+      return await wait;
     } catch (error) {
       if (!(error instanceof RateLimitWait)) throw error;
       const seconds = Math.max(1, Math.ceil(error.waitMs / 1000));
-      throw new UpstreamError(
-        this.upstream,
-        'RATE_LIMITED',
-        `${label(this.upstream)} allows ${limit.limit} request(s) per ${describePeriod(limit.periodMs)} here; this one would have to wait ${seconds} s`,
-        { retryAfterSeconds: seconds },
-      );
+      throw new UpstreamError(this.upstream, 'RATE_LIMITED', message(seconds), { retryAfterSeconds: seconds });
     }
   }
 
