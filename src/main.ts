@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       introspection: config.introspection,
       graphiql: config.graphiql,
       graphiqlHeaders: graphiqlHeaders(operatorToken),
+      frontends: config.frontends,
       sharedState,
       events,
       webhooks,

@@ -1,20 +1,9 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { UpstreamError, type UpstreamErrorKind } from '../upstream/upstream.error.js';
+import { UpstreamError } from '../upstream/upstream.error.js';
 
 // The one place where failures become client-facing errors: typed UpstreamErrors map to the
 // contract's codes, the gateway's own GraphQLErrors pass through, and anything else is masked.
-
-const CODE_OF_KIND: Record<UpstreamErrorKind, string> = {
-  NOT_FOUND: 'NOT_FOUND',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  BAD_REQUEST: 'BAD_USER_INPUT',
-  RATE_LIMITED: 'RATE_LIMITED',
-  TIMEOUT: 'UPSTREAM_TIMEOUT',
-  UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
-  ERROR: 'UPSTREAM_ERROR',
-};
 
 // graphql-js's messages for a literal argument value that does not fit its input type.
 const INPUT_VALUE_ERROR =
@@ -67,9 +56,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
     const base = { locations: formatted.locations, path: formatted.path };
 
     if (original instanceof UpstreamError) {
-      const extensions: Record<string, unknown> = { code: CODE_OF_KIND[original.kind], upstream: original.upstream };
-      if (original.kind === 'RATE_LIMITED') extensions.retryAfterSeconds = original.retryAfterSeconds ?? 1;
-      if (original.reason) extensions.reason = original.reason;
+      const extensions: Record<string, unknown> = { ...original.extensions };
       let message = original.message;
       const field = original.kind === 'BAD_REQUEST' && original.field ? inputFieldName(original.field) : undefined;
       if (field) {

@@ -34,8 +34,10 @@ import {
   type LoginStateStore,
 } from '../auth/bondora.connections.js';
 import { apiResponseHeaders, authenticateCallers, callerRateLimit, type CallerAuthentication } from './caller.middleware.js';
+import { corsFor, type CorsConfig } from './cors.middleware.js';
 import { createContextBuilder, createContextFactory, type ContextDeps } from './context.factory.js';
 import { serveSubscriptions } from './subscriptions.server.js';
+import { callbackFetcher } from './subscription.callback.js';
 import { MemoryEventLog, type EventLog } from '../events/event.log.js';
 import { webhookRoutes } from '../events/webhook.routes.js';
 import type { WebhooksConfig } from '../config.js';
@@ -100,6 +102,8 @@ export interface GatewayOptions {
   loaders?: LoaderSettings;
   /** GraphiQL for browsers that open /graphql (default true); production turns it off unless configured. */
   graphiql?: boolean;
+  /** Browser origins allowed to call /graphql over HTTP and WebSocket (CORS_ORIGINS); none when omitted. */
+  frontends?: CorsConfig;
 }
 
 export interface Gateway {
@@ -170,7 +174,7 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
       ...(options.federationTraces ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       costLimitPlugin(limits.maxCost),
       // Subscriptions for a federating router: Apollo's HTTP callback protocol.
-      ApolloServerPluginSubscriptionCallback(),
+      ApolloServerPluginSubscriptionCallback({ fetcher: callbackFetcher(logger) }),
     ],
   });
   await apollo.start();
@@ -217,6 +221,8 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // First on the API path: a preflight carries no token, and GraphiQL's GET route would answer its OPTIONS.
+  app.use('/graphql', corsFor(options.frontends ?? { corsOrigins: [], corsAllowCredentials: false }));
   if (options.graphiql ?? true) {
     // Before Apollo, which would answer a browser's GET with 400 now that its landing page is off.
     app.use(graphiqlRoutes({ endpoint: '/graphql', logger, headers: options.graphiqlHeaders }));
@@ -243,6 +249,7 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     context: createContextBuilder(contextDeps),
     formatError,
     logger,
+    frontends: options.frontends,
   });
   app.use(
     '/graphql',

@@ -9,6 +9,7 @@ import { aliasLimitRule } from '../graphql/limits/alias.rule.js';
 import { depthLimitRule } from '../graphql/limits/depth.rule.js';
 import type { QueryLimits } from '../graphql/limits/query.limits.js';
 import type { CallerAuthentication } from './caller.middleware.js';
+import { isAllowedOrigin, type CorsConfig } from './cors.middleware.js';
 import { BONDORA_TOKEN_HEADER, type CallerRequest } from './context.factory.js';
 import type { Logger } from './logger.js';
 
@@ -38,6 +39,8 @@ export interface SubscriptionServerOptions {
   context: (request: CallerRequest) => GatewayContext;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   logger: Logger;
+  /** Browser origins besides the gateway's own that may open a socket (none when omitted). */
+  frontends?: CorsConfig;
 }
 
 export interface SubscriptionServer {
@@ -47,7 +50,16 @@ export interface SubscriptionServer {
 }
 
 export function serveSubscriptions(options: SubscriptionServerOptions): SubscriptionServer {
-  const wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: options.path,
+    // Browsers apply no CORS to WebSockets: a page on any other origin is refused here, as over HTTP.
+    verifyClient: ({ origin, req }, accept) => {
+      if (isAllowedOrigin(origin || undefined, options.frontends, req.headers.host)) return accept(true);
+      options.logger.warn('WebSocket upgrade refused: origin not allowed', { origin });
+      accept(false, 403, 'Origin not allowed');
+    },
+  });
   const rules = [...specifiedRules, depthLimitRule(options.limits.maxDepth), aliasLimitRule(options.limits.maxAliases)];
   let active = 0;
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));

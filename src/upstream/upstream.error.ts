@@ -29,6 +29,18 @@ export interface UpstreamErrorDetails {
   field?: string;
 }
 
+/** The error contract's code for each kind (DESIGN.md "Error contract"). */
+export const CODE_OF_KIND: Readonly<Record<UpstreamErrorKind, string>> = {
+  NOT_FOUND: 'NOT_FOUND',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_REQUEST: 'BAD_USER_INPUT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  TIMEOUT: 'UPSTREAM_TIMEOUT',
+  UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  ERROR: 'UPSTREAM_ERROR',
+};
+
 export class UpstreamError extends Error {
   readonly status: number | undefined;
   readonly code: string | number | undefined;
@@ -53,6 +65,20 @@ export class UpstreamError extends Error {
     this.reason = extra.reason;
     this.upstreamText = extra.upstreamText;
     this.field = extra.field;
+  }
+
+  /**
+   * The error's client-facing extensions. graphql-js copies an original error's `extensions` into
+   * the GraphQLError it wraps it in, so the code survives paths that serialise results without the
+   * gateway's formatter (a router's subscription callbacks).
+   */
+  get extensions(): Record<string, unknown> {
+    return {
+      code: CODE_OF_KIND[this.kind],
+      upstream: this.upstream,
+      ...(this.kind === 'RATE_LIMITED' ? { retryAfterSeconds: this.retryAfterSeconds ?? 1 } : {}),
+      ...(this.reason ? { reason: this.reason } : {}),
+    };
   }
 
   static fromStatus(upstream: UpstreamName, status: number, message: string, extra: UpstreamErrorDetails = {}): UpstreamError {

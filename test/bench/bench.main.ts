@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gatherFacts } from './bench.facts.js';
 import { benchOperations, TARGET_RATE, type BenchFacts, type BenchOperation } from './bench.operations.js';
-import { renderReport, type BenchReport, type CallCounts, type FloorReport, type LatencyReport, type ThroughputReport } from './bench.table.js';
+import { renderReport, type BenchReport, type CallCounts, type EventsReport, type FloorReport, type LatencyReport, type ThroughputReport } from './bench.table.js';
 import { DIRECT_USER_AGENT, DirectClient, type UpstreamEndpoints } from './direct.client.js';
+import { measureLiveEvents } from './events.probe.js';
 import { postGraphQL } from './gateway.client.js';
 import type { GatewayProcessSettings } from './gateway.process.js';
 import { summarize } from './latency.stats.js';
@@ -14,6 +15,7 @@ import { summarizeProfile } from './profile.summary.js';
 import { driveFixedRate } from './rate.driver.js';
 import { SimControl, callsBeyond, describeCall, type SimLogEntry } from './sim.control.js';
 import { measureThroughput } from './throughput.probe.js';
+import { newWebhookKey } from './webhook.client.js';
 
 // `npm run bench`: the simulators, the gateway, a naive gateway (loaders off) and a bare Apollo
 // Server each run in their own process; this process generates the load over loopback and prints
@@ -23,10 +25,15 @@ import { measureThroughput } from './throughput.probe.js';
 // BENCH_UPSTREAM_LATENCY_MS sets the latency injected per upstream call (default 20).
 // `npm run bench -- --profile` also profiles the gateway (V8 CPU profile) during one extra,
 // unmeasured throughput round and prints where its time went.
+// `npm run bench -- --events-only` runs just rows W1 and W2 (live events) against fresh simulators
+// and a fresh gateway, and writes test/artifacts/bench-events.md instead of bench.md.
+// BENCH_EVENT_SOCKETS sets how many WebSocket connections carry W1's 1,000 subscriptions (default
+// 100, i.e. 10 subscriptions multiplexed on each; 1000 gives each subscription its own socket).
 
 const HARD_DEADLINE_MS = 290_000;
 const UPSTREAM_LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 20);
 const PROFILE = process.argv.includes('--profile');
+const EVENTS_ONLY = process.argv.includes('--events-only');
 /** Untimed lead-in of each fixed-rate phase. */
 const LEAD_IN_MS = 2_000;
 /** Untimed requests per operation before the latency phase (a quarter for the heavy ones). */
@@ -36,6 +43,17 @@ const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const PROFILE_FILE = `${ARTIFACTS}gateway-throughput.cpuprofile`;
 /** Every server runs as deployed: graphql-js and Express skip their development-only checks. */
 const PRODUCTION = { NODE_ENV: 'production' };
+/** Rows W1 and W2; the issue's target is p99 ≤ 50 ms for both. */
+const SUBSCRIBERS = 1_000;
+const EVENT_SOCKETS = Number(process.env.BENCH_EVENT_SOCKETS ?? 100);
+const EVENTS = {
+  subscribers: { sockets: EVENT_SOCKETS, perSocket: SUBSCRIBERS / EVENT_SOCKETS },
+  fanOut: { ratePerSecond: 10, measureMs: 10_000 },
+  endpoint: { ratePerSecond: 200, measureMs: 10_000 },
+  p99TargetMs: 50,
+};
+/** Generated for this run: the gateway accepts Bondora deliveries signed with it, and only those. */
+const WEBHOOK_KEY = newWebhookKey();
 
 interface SimulatorsReady {
   bondora: { url: string; token: string; investorTokens: string[] };
@@ -63,6 +81,10 @@ setTimeout(() => {
 }, HARD_DEADLINE_MS).unref();
 
 async function main(): Promise<void> {
+  if (!Number.isInteger(EVENTS.subscribers.perSocket) || EVENTS.subscribers.perSocket < 1) {
+    throw new Error(`BENCH_EVENT_SOCKETS=${EVENT_SOCKETS} does not divide ${SUBSCRIBERS} subscriptions evenly`);
+  }
+  if (EVENTS_ONLY) return eventsOnly();
   const startedAt = Date.now();
   const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
   const machine = machineLine();
@@ -75,11 +97,8 @@ async function main(): Promise<void> {
     bondora: { url: sims.ready.bondora.url, token: sims.ready.bondora.token },
     bond: { url: sims.ready.bond.url, identity: sims.ready.bond.identity, apiKey: sims.ready.bond.apiKey },
   };
-  const controls = [new SimControl('Bondora simulator', sims.ready.bondora.url), new SimControl('Bond simulator', sims.ready.bond.origin)];
-  const startGateway = (name: string, batching: boolean, extra: Record<string, string> = {}) => {
-    const settings: GatewayProcessSettings = { bondora: upstreams.bondora, bond: upstreams.bond, batching };
-    return supervisor.start<ServerReady>(name, './gateway.process.ts', { env: { ...PRODUCTION, BENCH_GATEWAY: JSON.stringify(settings), ...extra } });
-  };
+  const controls = simControls(sims.ready);
+  const startGateway = (name: string, batching: boolean, extra: Record<string, string> = {}) => startGatewayChild(sims.ready, name, batching, extra);
   mkdirSync(ARTIFACTS, { recursive: true });
   rmSync(PROFILE_FILE, { force: true });
   const [gateway, naive] = await Promise.all([
@@ -315,13 +334,21 @@ async function main(): Promise<void> {
     return { ratePerSecond: TARGET_RATE, bare: summarize(samples.latenciesMs), cpuMsPerOp: (1000 * (cpu.seconds.bare ?? Number.NaN)) / requests };
   }
 
+  // 5. Live events (rows W1 and W2) on the same gateway, last: its 1,000 subscribers would weigh on
+  // row M, so the peak is read before, and the reference servers are no longer needed.
+  const peakBeforeEvents = peakRssBytes(gateway.pid);
+  await Promise.all([bare.stop(), bareFetch.stop()]);
+  const events = await measureEvents(gateway, { simulators: sims.pid }, controls, notes);
+  progress(`live events done after ${elapsed()}`);
+
   const report: BenchReport = {
     machine,
     upstreamLatencyMs: UPSTREAM_LATENCY_MS,
     operations: operations.map((op) => ({ index: op.index, title: op.title, calls: counts.get(op.index)!, latency: latencies.get(op.index)! })),
     floor,
     throughput,
-    memory: { afterStartBytes: rssAfterStart, peakBytes: peakRssBytes(gateway.pid) },
+    memory: { afterStartBytes: rssAfterStart, peakBytes: peakBeforeEvents },
+    events,
     notes,
   };
   await supervisor.stopAll();
@@ -330,7 +357,7 @@ async function main(): Promise<void> {
   notes.push(
     `Minimum calls (test/bench/minimum.calls.ts): ${report.operations.map((o) => `op ${o.index} ${o.calls.minimumNote}`).join('; ')}.`,
     `Gateway CPU per operation at the fixed rates (each phase's 2 s lead-in included): ${report.operations.map((o) => `op ${o.index} ${o.latency.gatewayCpuMsPerOp.toFixed(2)} ms`).join(', ')}.`,
-    `Gateway peak RSS ${mib(peakAfterLatency)} after the latency phase, ${mib(report.memory.peakBytes)} after the throughput phase.`,
+    `Gateway peak RSS ${mib(peakAfterLatency)} after the latency phase, ${mib(peakBeforeEvents)} after the throughput phase (row M, read before rows W1 and W2).`,
     `Load generator dispatch lag (p99, how late requests left): ${lags.join(', ')}.`,
     `CPU while measuring, % of one core: ${report.operations.map((o) => `op ${o.index}: ${o.latency.cpu}`).join('; ')}; throughput rounds: ${throughput.cpu.join('; ')}.`,
     `Run time ${elapsed()}.`,
@@ -341,6 +368,57 @@ async function main(): Promise<void> {
   if (PROFILE) {
     process.stdout.write(`\nGateway CPU profile of one extra throughput round (op 1, upstream latency 0), ${PROFILE_FILE}:\n\n${summarizeProfile(PROFILE_FILE, 25)}\n`);
   }
+}
+
+function simControls(sims: SimulatorsReady): SimControl[] {
+  return [new SimControl('Bondora simulator', sims.bondora.url), new SimControl('Bond simulator', sims.bond.origin)];
+}
+
+function startGatewayChild(sims: SimulatorsReady, name: string, batching: boolean, extra: Record<string, string> = {}): Promise<Child<ServerReady>> {
+  const settings: GatewayProcessSettings = {
+    bondora: { url: sims.bondora.url, token: sims.bondora.token },
+    bond: { url: sims.bond.url, identity: sims.bond.identity, apiKey: sims.bond.apiKey },
+    batching,
+    webhookKey: WEBHOOK_KEY,
+  };
+  return supervisor.start<ServerReady>(name, './gateway.process.ts', { env: { ...PRODUCTION, BENCH_GATEWAY: JSON.stringify(settings), ...extra } });
+}
+
+/** Rows W1 and W2 against `gateway`, with the simulators' logs as the count of upstream calls. */
+function measureEvents(gateway: Child<ServerReady>, otherPids: Record<string, number>, controls: SimControl[], notes: string[]): Promise<EventsReport> {
+  return measureLiveEvents({
+    gatewayUrl: gateway.ready.url,
+    key: WEBHOOK_KEY,
+    ...EVENTS,
+    leadInMs: LEAD_IN_MS,
+    pids: { gateway: gateway.pid, ...otherPids },
+    upstream: {
+      clear: async () => {
+        await Promise.all(controls.map((c) => c.clearLog()));
+      },
+      count: async () => (await Promise.all(controls.map((c) => c.log()))).flat().length,
+    },
+    notes,
+    progress,
+  });
+}
+
+/** `--events-only`: rows W1 and W2 alone, on fresh children. */
+async function eventsOnly(): Promise<void> {
+  const startedAt = Date.now();
+  const machine = machineLine();
+  progress(machine);
+  const notes: string[] = [];
+  const sims = await supervisor.start<SimulatorsReady>('simulators', './simulators.process.ts', { env: PRODUCTION });
+  const gateway = await startGatewayChild(sims.ready, 'gateway', true);
+  progress(`simulators and gateway (pid ${gateway.pid}) up after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  const events = await measureEvents(gateway, { simulators: sims.pid }, simControls(sims.ready), notes);
+  await supervisor.stopAll();
+  notes.push(`Run time ${((Date.now() - startedAt) / 1000).toFixed(1)} s (--events-only).`);
+  const markdown = renderReport({ machine, upstreamLatencyMs: 0, operations: [], events, notes });
+  process.stdout.write(`\n${markdown}\n`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(`${ARTIFACTS}bench-events.md`, `${markdown}\n`);
 }
 
 async function waitForFile(path: string, timeoutMs: number): Promise<void> {

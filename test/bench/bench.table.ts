@@ -61,14 +61,65 @@ export interface FloorReport {
   cpuMsPerOp: number;
 }
 
+/** Row W1: signed webhooks at a fixed rate, each event timed at every subscriber. */
+export interface FanOutReport {
+  subscribers: number;
+  sockets: number;
+  ratePerSecond: number;
+  /** Timed deliveries (lead-in excluded). */
+  events: number;
+  /** Receipt at a subscriber minus the moment the webhook's 2xx answer was read, over every (event, subscriber) pair. */
+  afterAnswer: Percentiles;
+  /** Receipt at a subscriber minus the moment the webhook was sent. */
+  afterSend: Percentiles;
+  /** Timed events × subscribers, and how many of those pairs arrived. */
+  expectedPairs: number;
+  receivedPairs: number;
+  /** Timed deliveries answered other than 2xx, or not at all. */
+  failedDeliveries: number;
+  /** Upstream calls the simulators logged meanwhile (the auction comes with the webhook: 0 expected). */
+  upstreamCalls: number;
+  target: { p99Ms: number };
+  cpu: string;
+  othersPct: number;
+  /** The gateway's CPU per delivered event (receiving it and sending it to every subscriber), ms. */
+  gatewayCpuMsPerEvent: number;
+}
+
+/** Row W2: signed webhooks open loop at a fixed rate, each POST timed until its answer was read. */
+export interface WebhookEndpointReport {
+  ratePerSecond: number;
+  latency: Percentiles;
+  /** Timed deliveries. */
+  sent: number;
+  /** Answered, but not 2xx. */
+  non2xx: number;
+  /** Not answered at all (network error or timeout). */
+  unanswered: number;
+  /** Subscriptions open on the gateway meanwhile. */
+  subscribersConnected: number;
+  upstreamCalls: number;
+  target: { p99Ms: number };
+  cpu: string;
+  othersPct: number;
+  gatewayCpuMsPerDelivery: number;
+}
+
+export interface EventsReport {
+  fanOut: FanOutReport;
+  endpoint: WebhookEndpointReport;
+}
+
+/** A full run has every part; `--events-only` has the events rows alone (and no operations). */
 export interface BenchReport {
   machine: string;
   upstreamLatencyMs: number;
   operations: OperationReport[];
-  floor: FloorReport;
-  throughput: ThroughputReport;
+  floor?: FloorReport;
+  throughput?: ThroughputReport;
   /** The gateway's VmRSS once started, and its VmHWM at the end. */
-  memory: { afterStartBytes: number; peakBytes: number };
+  memory?: { afterStartBytes: number; peakBytes: number };
+  events?: EventsReport;
   notes: string[];
 }
 
@@ -96,12 +147,23 @@ export function throughputPass(t: ThroughputReport): boolean {
   return throughputRatio(t) >= t.target;
 }
 
+/** Every pair arrived, every delivery was accepted, and the p99 is within the target. */
+export function fanOutPass(f: FanOutReport): boolean {
+  return f.receivedPairs === f.expectedPairs && f.expectedPairs > 0 && f.failedDeliveries === 0 && f.afterAnswer.p99 <= f.target.p99Ms;
+}
+
+export function endpointPass(e: WebhookEndpointReport): boolean {
+  return e.non2xx === 0 && e.unanswered === 0 && e.latency.count > 0 && e.latency.p99 <= e.target.p99Ms;
+}
+
 export function targetResults(report: BenchReport): boolean[] {
   const rows = report.operations.flatMap((op) => {
     const latency = latencyPass(op.latency);
     return latency === undefined ? [callsPass(op.calls)] : [callsPass(op.calls), latency];
   });
-  return [...rows, throughputPass(report.throughput)];
+  const throughput = report.throughput ? [throughputPass(report.throughput)] : [];
+  const events = report.events ? [fanOutPass(report.events.fanOut), endpointPass(report.events.endpoint)] : [];
+  return [...rows, ...throughput, ...events];
 }
 
 /** Above this much CPU used by other processes (% of one core), a row is flagged as measured on a busy machine. */
@@ -134,21 +196,58 @@ export function renderTable(report: BenchReport): string {
     );
   }
   const t = report.throughput;
-  const ratio = throughputRatio(t);
-  lines.push(
-    `| T | max throughput of op 1, upstream latency 0 | – | closed loop, ${t.connections} connections | gateway ${int(median(t.gatewayRps))} req/s, ${ms(t.gatewayCpuMsPerOp)} ms CPU each | bare Apollo ${int(median(t.bareRps))} req/s, ${ms(t.bareCpuMsPerOp)} ms CPU each | ratio ${(ratio * 100).toFixed(1)}% | ${[`throughput ${verdict(ratio >= t.target)} (≥ ${Math.round(t.target * 100)}%)`, ...busy(t.othersPct)].join(' · ')} |`,
-  );
-  const fetchRatio = median(t.gatewayRps) / median(t.bareFetchRps);
-  lines.push(
-    `| U | same, bare Apollo + op 1's one upstream fetch (no gateway code) | – | closed loop, ${t.connections} connections | gateway ${int(median(t.gatewayRps))} req/s | bare Apollo + fetch ${int(median(t.bareFetchRps))} req/s, ${ms(t.bareFetchCpuMsPerOp)} ms CPU each | ratio ${(fetchRatio * 100).toFixed(1)}% | reference, no target |`,
-  );
+  if (t) {
+    const ratio = throughputRatio(t);
+    lines.push(
+      `| T | max throughput of op 1, upstream latency 0 | – | closed loop, ${t.connections} connections | gateway ${int(median(t.gatewayRps))} req/s, ${ms(t.gatewayCpuMsPerOp)} ms CPU each | bare Apollo ${int(median(t.bareRps))} req/s, ${ms(t.bareCpuMsPerOp)} ms CPU each | ratio ${(ratio * 100).toFixed(1)}% | ${[`throughput ${verdict(ratio >= t.target)} (≥ ${Math.round(t.target * 100)}%)`, ...busy(t.othersPct)].join(' · ')} |`,
+    );
+    const fetchRatio = median(t.gatewayRps) / median(t.bareFetchRps);
+    lines.push(
+      `| U | same, bare Apollo + op 1's one upstream fetch (no gateway code) | – | closed loop, ${t.connections} connections | gateway ${int(median(t.gatewayRps))} req/s | bare Apollo + fetch ${int(median(t.bareFetchRps))} req/s, ${ms(t.bareFetchCpuMsPerOp)} ms CPU each | ratio ${(fetchRatio * 100).toFixed(1)}% | reference, no target |`,
+    );
+  }
   const f = report.floor;
-  lines.push(
-    `| F | framework floor: bare Apollo answering op 1 with a constant | – | ${f.ratePerSecond}/s | bare Apollo ${ms(f.bare.p50)} / ${ms(f.bare.p99)}, ${ms(f.cpuMsPerOp)} ms CPU each | – | – | – |`,
-  );
+  if (f) {
+    lines.push(
+      `| F | framework floor: bare Apollo answering op 1 with a constant | – | ${f.ratePerSecond}/s | bare Apollo ${ms(f.bare.p50)} / ${ms(f.bare.p99)}, ${ms(f.cpuMsPerOp)} ms CPU each | – | – | – |`,
+    );
+  }
   const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-  lines.push(`| M | gateway memory: RSS after start-up → peak RSS (VmHWM) | – | – | ${mib(report.memory.afterStartBytes)} → ${mib(report.memory.peakBytes)} MiB | – | – | – |`);
+  if (report.memory) {
+    lines.push(`| M | gateway memory: RSS after start-up → peak RSS (VmHWM) | – | – | ${mib(report.memory.afterStartBytes)} → ${mib(report.memory.peakBytes)} MiB | – | – | – |`);
+  }
+  if (report.events) lines.push(...eventRows(report.events));
   return lines.join('\n');
+}
+
+/** Rows W1 and W2: no upstream call, so no direct client to compare with; the targets are absolute. */
+export function eventRows({ fanOut: w1, endpoint: w2 }: EventsReport): string[] {
+  const fanOutChecks = [
+    `latency ${verdict(fanOutPass(w1))} (p99 ≤ ${w1.target.p99Ms})`,
+    `${int(w1.receivedPairs)} of ${int(w1.expectedPairs)} received`,
+    ...(w1.failedDeliveries > 0 ? [`${w1.failedDeliveries} deliveries not accepted`] : []),
+    ...busy(w1.othersPct),
+  ];
+  const endpointChecks = [
+    `latency ${verdict(endpointPass(w2))} (p99 ≤ ${w2.target.p99Ms})`,
+    `${w2.non2xx} non-2xx`,
+    ...(w2.unanswered > 0 ? [`${w2.unanswered} unanswered`] : []),
+    ...busy(w2.othersPct),
+  ];
+  const subscribers = w2.subscribersConnected > 0 ? `${int(w2.subscribersConnected)} subscribers connected` : 'no subscribers connected';
+  return [
+    `| W1 | webhook accepted → auctionPublished event at ${int(w1.subscribers)} subscribers (${w1.sockets} sockets × ${w1.subscribers / w1.sockets}) | ${w1.upstreamCalls} / – / 0 | ${w1.ratePerSecond} webhooks/s | answer → receipt ${ms(w1.afterAnswer.p50)} / ${ms(w1.afterAnswer.p99)}; send → receipt ${ms(w1.afterSend.p50)} / ${ms(w1.afterSend.p99)}; ${ms(w1.gatewayCpuMsPerEvent)} ms CPU per event | – | – | ${fanOutChecks.join(' · ')} |`,
+    `| W2 | signed auction.published webhook, POST until its answer is read (${subscribers}) | ${w2.upstreamCalls} / – / 0 | ${w2.ratePerSecond}/s | ${ms(w2.latency.p50)} / ${ms(w2.latency.p99)}, ${ms(w2.gatewayCpuMsPerDelivery)} ms CPU each | – | – | ${endpointChecks.join(' · ')} |`,
+  ];
+}
+
+function upstreamLine(report: BenchReport): string {
+  const parts: string[] = [];
+  if (report.operations.length > 0) {
+    parts.push(`Upstream latency injected per call: ${report.upstreamLatencyMs} ms in rows 1–6, 0 ms in rows T and U (row F has no upstream).`);
+  }
+  if (report.events) parts.push('Rows W1 and W2 make no upstream call (the auction comes with the webhook); their calls column counts what the simulators logged meanwhile.');
+  return parts.join(' ');
 }
 
 /** The whole markdown block: machine, table, verdict, notes. */
@@ -157,7 +256,7 @@ export function renderReport(report: BenchReport): string {
   const passed = results.filter(Boolean).length;
   return [
     `Machine: ${report.machine}`,
-    `Upstream latency injected per call: ${report.upstreamLatencyMs} ms in rows 1–6, 0 ms in rows T and U (row F has no upstream).`,
+    upstreamLine(report),
     '',
     renderTable(report),
     '',

@@ -8,12 +8,14 @@ import { exitWithParent, reportReady } from './child.lifecycle.js';
 // Bench child: the gateway as `npm start` builds it for production (GraphiQL off; the parent sets
 // NODE_ENV=production), over the bench's simulators.
 // BENCH_GATEWAY (JSON, see GatewayProcessSettings) says where the upstreams are and whether the
-// loaders batch (`batching: false` is the naive-resolver baseline).
+// loaders batch (`batching: false` is the naive-resolver baseline); `webhookKey` is the Bondora
+// webhook key the bench signs its deliveries with (rows W1 and W2).
 
 export interface GatewayProcessSettings {
   bondora: { url: string; token: string };
   bond: { url: string; identity: string; apiKey: string };
   batching: boolean;
+  webhookKey?: { keyId: string; secretBase64: string };
 }
 
 const settings = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayProcessSettings;
@@ -41,6 +43,14 @@ const gateway = await startGateway(
     // AUTH_DISABLED on loopback, no per-caller limits: the bench measures the data path, one caller at full speed.
     auth: { mode: 'disabled' },
     callers: { maxUpstreamCallsPerRequest: 50, sharePercent: 100, rateLimit: false },
+    // Signed Bondora deliveries only; the public URL is the gateway's own, which is what the bench signs.
+    webhooks: {
+      publicUrl: undefined,
+      bondoraKeys: settings.webhookKey ? { [settings.webhookKey.keyId]: settings.webhookKey.secretBase64 } : {},
+      bondSecrets: [],
+      toleranceSeconds: 300,
+      eventLogSize: 10_000,
+    },
   },
   0,
   '127.0.0.1',

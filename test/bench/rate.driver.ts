@@ -6,8 +6,11 @@
 
 export interface TimedTask {
   name: string;
-  /** One request; n counts this task's requests from 0. Rejects on any failure. */
-  run(n: number): Promise<unknown>;
+  /**
+   * One request; n counts this task's requests from 0. Rejects on any failure. `recorded` says
+   * whether it is timed (false during the lead-in), for tasks that keep their own records too.
+   */
+  run(n: number, recorded: boolean): Promise<unknown>;
 }
 
 export interface DriveOptions {
@@ -57,7 +60,7 @@ export async function driveFixedRate(options: DriveOptions): Promise<DriveResult
       lags.push(now() - due);
       samples.sent += 1;
     }
-    const request: Promise<void> = task.run(n).then(
+    const request: Promise<void> = task.run(n, record).then(
       () => {
         if (record) samples.latenciesMs.push(Number(process.hrtime.bigint() - started) / 1e6);
       },

@@ -106,10 +106,11 @@ describe('subscriptions over the HTTP callback protocol', () => {
     expect(next.payload?.data).toEqual({ auctionPublished: { cursor: appended.event.cursor, auction: { id: auction.AuctionId } } });
 
     // Heartbeats: a further `check` per interval while the subscription is open.
-    await receiver.waitFor((m) => m.pathId === started.id && m.action === 'check' && m !== first, 3 * HEARTBEAT_MS);
-    await sleep(HEARTBEAT_MS + 300);
-    const checks = receiver.of(started.id).filter((m) => m.action === 'check');
-    expect(checks.length).toBeGreaterThanOrEqual(3);
+    // (Apollo Server 5 sends each heartbeat as another `check`; the protocol has no separate heartbeat action.)
+    const checksOf = () => receiver.of(started.id).filter((m) => m.action === 'check');
+    await receiver.waitFor(() => checksOf().length >= 3, 4 * HEARTBEAT_MS);
+    const checks = checksOf();
+    expect(checks[2]!.at - checks[1]!.at).toBeGreaterThanOrEqual(HEARTBEAT_MS * 0.8);
     expect(checks.every((m) => m.status === 204 && m.headers['subscription-protocol'] === CALLBACK_PROTOCOL && m.verifier === VERIFIER)).toBe(true);
   });
 
@@ -125,6 +126,8 @@ describe('subscriptions over the HTTP callback protocol', () => {
     await h.gateway.events.append(auctionEvent(h, 1));
     const refused = await receiver.waitFor((m) => m.pathId === started.id && m.status === 404, 3 * HEARTBEAT_MS);
     expect(['next', 'check']).toContain(refused.action);
+    // A heartbeat already in flight when the 404 was answered may still land; give it a moment.
+    await sleep(200);
     const countAtEnd = receiver.of(started.id).length;
 
     // Events and heartbeat intervals go by; the gateway sends nothing more for this subscription.
@@ -132,7 +135,8 @@ describe('subscriptions over the HTTP callback protocol', () => {
     await h.gateway.events.append(auctionEvent(h, 3));
     await sleep(2.5 * HEARTBEAT_MS);
     expect(receiver.of(started.id).slice(countAtEnd)).toEqual([]);
-    expect(receiver.of(started.id).filter((m) => m.action === 'next')).toHaveLength(refused.action === 'next' ? 2 : 1);
+    expect(receiver.of(started.id).filter((m) => m.action === 'next' && m.status === 200)).toHaveLength(1);
+    expect(receiver.of(started.id).filter((m) => m.action === 'next').length).toBeLessThanOrEqual(2);
 
     // Another subscription on the same gateway is unaffected.
     const other = await routerSubscribe(h, receiver, AUCTIONS, h.operatorToken);
@@ -160,6 +164,10 @@ describe('subscriptions over the HTTP callback protocol', () => {
     await h.gateway.events.append(auctionEvent(h, 0));
     await sleep(2.5 * HEARTBEAT_MS);
     expect(receiver.of(started.id).filter((m) => m.action === 'next')).toEqual([]);
+    // After `complete` the router has forgotten the id; at most one heartbeat more, answered 404, ends it all.
+    const after = receiver.of(started.id).slice(2);
+    expect(after.length).toBeLessThanOrEqual(1);
+    expect(after.every((m) => m.action === 'check' && m.status === 404)).toBe(true);
   });
 
   it("creditApplicationEvents over callback delivers only the caller's own customer's events", async () => {
@@ -194,5 +202,18 @@ describe('subscriptions over the HTTP callback protocol', () => {
     await h.gateway.events.append(auctionEvent(h, 0));
     await sleep(HEARTBEAT_MS + 500);
     expect(receiver.messages).toEqual([]);
+  });
+
+  it("an upstream failure inside an event keeps its code on the router's path, and nothing unexpected leaks", async () => {
+    const { h, receiver } = await setup();
+    const started = await routerSubscribe(h, receiver, 'subscription { auctionPublished { auction { id myBids { id } } } }', h.operatorToken);
+    expect(started.status).toBe(200);
+    h.bondora.router.setFault('bids.list', { status: 500 });
+    await h.gateway.events.append(auctionEvent(h, 0));
+    const next = await receiver.waitFor((m) => m.pathId === started.id && m.action === 'next');
+    const error = next.payload?.errors?.[0] as { message: string; extensions?: Record<string, unknown> } | undefined;
+    expect(error?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'bondora' });
+    expect(error?.message).toBe('Bondora answered with HTTP 500');
+    expect(JSON.stringify(next.payload)).not.toContain(h.bondora.url);
   });
 });
