@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReport, targetResults, type BenchReport } from './bench.table.js';
+import { renderReport, targetResults, type BenchReport, type EventsReport } from './bench.table.js';
 import { percentile, summarize } from './latency.stats.js';
 import { applicationsByIdMinimum, bidsWithAuctionsPlan } from './minimum.calls.js';
 import { callsBeyond, type SimLogEntry } from './sim.control.js';
@@ -79,5 +79,60 @@ describe('report table', () => {
     expect(text).toContain('50.0 → 100.0 MiB');
     expect(text).toContain('bare Apollo 1.50 / 4.00, 0.50 ms CPU each');
     expect(text).toContain('Targets: 3 of 5 PASS — 2 **FAIL**.');
+  });
+});
+
+describe('live events rows', () => {
+  const events = (over: { received?: number; p99?: number; non2xx?: number } = {}): EventsReport => ({
+    fanOut: {
+      subscribers: 1000,
+      sockets: 100,
+      ratePerSecond: 10,
+      events: 100,
+      afterAnswer: { p50: 12.5, p99: over.p99 ?? 40, count: over.received ?? 100_000 },
+      afterSend: { p50: 14, p99: 45.25, count: over.received ?? 100_000 },
+      expectedPairs: 100_000,
+      receivedPairs: over.received ?? 100_000,
+      failedDeliveries: 0,
+      upstreamCalls: 0,
+      target: { p99Ms: 50 },
+      cpu: 'gateway 70%',
+      othersPct: 0,
+      gatewayCpuMsPerEvent: 70.5,
+    },
+    endpoint: {
+      ratePerSecond: 200,
+      latency: { p50: 2, p99: 11.5, count: 2000 },
+      sent: 2000,
+      non2xx: over.non2xx ?? 0,
+      unanswered: 0,
+      subscribersConnected: 0,
+      upstreamCalls: 0,
+      target: { p99Ms: 50 },
+      cpu: 'gateway 23%',
+      othersPct: 30,
+      gatewayCpuMsPerDelivery: 1.25,
+    },
+  });
+  const eventsOnly = (e: EventsReport): BenchReport => ({ machine: 'test machine', upstreamLatencyMs: 0, operations: [], events: e, notes: [] });
+
+  it('renders W1 and W2 alone, with absolute p99 targets', () => {
+    const text = renderReport(eventsOnly(events()));
+    expect(text).toContain(
+      '| W1 | webhook accepted → auctionPublished event at 1,000 subscribers (100 sockets × 10) | 0 / – / 0 | 10 webhooks/s | answer → receipt 12.50 / 40.00; send → receipt 14.00 / 45.25; 70.50 ms CPU per event | – | – | latency PASS (p99 ≤ 50) · 100,000 of 100,000 received |',
+    );
+    expect(text).toContain(
+      '| W2 | signed auction.published webhook, POST until its answer is read (no subscribers connected) | 0 / – / 0 | 200/s | 2.00 / 11.50, 1.25 ms CPU each | – | – | latency PASS (p99 ≤ 50) · 0 non-2xx · ⚠ other processes used 30% of a core |',
+    );
+    expect(text).not.toContain('| T |');
+    expect(text).not.toContain('rows 1–6');
+    expect(text).toContain('Targets: 2 of 2 PASS.');
+  });
+
+  it('W1 fails when a pair is missing even within the p99, W2 on any non-2xx answer', () => {
+    expect(targetResults(eventsOnly(events({ received: 99_999 })))).toEqual([false, true]);
+    expect(targetResults(eventsOnly(events({ p99: 50.01 })))).toEqual([false, true]);
+    expect(targetResults(eventsOnly(events({ non2xx: 1 })))).toEqual([true, false]);
+    expect(renderReport(eventsOnly(events({ received: 99_999 })))).toContain('latency **FAIL** (p99 ≤ 50) · 99,999 of 100,000 received');
   });
 });

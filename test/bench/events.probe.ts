@@ -49,6 +49,13 @@ export async function measureLiveEvents(o: EventsProbeOptions): Promise<EventsRe
   const post = (delivery: PreparedDelivery) => postDelivery(receiver, o.key, delivery);
   const count = (ratePerSecond: number, measureMs: number) => Math.ceil((ratePerSecond * (o.leadInMs + measureMs)) / 1000) + 1;
 
+  const { sockets, perSocket } = o.subscribers;
+  const seconds = (ms: number) => `${ms / 1000} s`;
+  o.notes.push(
+    `Rows W1 and W2: signed Bondora \`auction.published\` webhooks (HTTP Signature with this run's key, each with a new auction and EventId) POSTed by this process to ${BONDORA_WEBHOOK_PATH}; the receiver answers once the event is in the log. ` +
+      `W1: ${(sockets * perSocket).toLocaleString('en-US')} graphql-ws subscriptions to \`auctionPublished { cursor auction { id } }\` over ${sockets} sockets (${perSocket} each), all proven live by a priming webhook, then ${o.fanOut.ratePerSecond} webhooks/s for ${seconds(o.fanOut.measureMs)} after a ${seconds(o.leadInMs)} lead-in; latency is each subscriber's receipt minus the moment this process had read the webhook's 2xx answer (and minus the moment it was sent), over every (event, subscriber) pair, all stamped on this process's clock. ` +
+      `W2: the subscriptions closed first (at ${o.endpoint.ratePerSecond}/s, fanning every event out to them would be a capacity test, not the receiver's latency); ${o.endpoint.ratePerSecond} webhooks/s open loop for ${seconds(o.endpoint.measureMs)} after a ${seconds(o.leadInMs)} lead-in, each timed from before it was signed until its answer was read.`,
+  );
   const rssBefore = rssBytes(o.pids.gateway);
   const opening = performance.now();
   const pool = await SubscriberPool.open(o.gatewayUrl, o.subscribers.sockets, o.subscribers.perSocket);
@@ -77,7 +84,7 @@ export async function measureLiveEvents(o: EventsProbeOptions): Promise<EventsRe
     }
     const rssLive = rssBytes(o.pids.gateway);
     o.notes.push(
-      `Row W1: ${pool.established.toLocaleString('en-US')} of ${pool.size.toLocaleString('en-US')} subscriptions had received a priming webhook ${((performance.now() - opening) / 1000).toFixed(1)} s after the sockets started opening (${primers} priming webhooks); gateway RSS ${mib(rssBefore)} before the sockets opened, ${mib(rssLive)} with them all subscribed.`,
+      `Row W1: ${pool.established.toLocaleString('en-US')} of ${pool.size.toLocaleString('en-US')} subscriptions had received a priming webhook ${((performance.now() - opening) / 1000).toFixed(1)} s after the sockets started opening (${primers} priming webhook${primers === 1 ? '' : 's'}); gateway RSS ${mib(rssBefore)} before the sockets opened, ${mib(rssLive)} with them all subscribed.`,
     );
     o.progress(`${pool.established} of ${pool.size} subscriptions live`);
 
