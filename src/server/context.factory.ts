@@ -66,18 +66,26 @@ export function createContextBuilder(deps: ContextDeps) {
       events: deps.events,
       subscriberQueueLimit: deps.subscriberQueueLimit,
     } as GatewayContext;
-    const fill = (calls: CallAllowance): void => {
+    // Clients and loaders are made on first use: a subscription renews them before every event, and
+    // most events (an auction's id and rating) never touch an upstream.
+    let allowance = request.calls;
+    let parts: Pick<GatewayContext, 'bondora' | 'bond' | 'bondoraLoaders' | 'bondLoaders'> | undefined;
+    const make = (): NonNullable<typeof parts> => {
       // One deadline per operation: every field's rate-limit waits count against the same budget of time.
-      const scope = { signal: request.signal, deadline: Date.now() + deps.rateLimitWaitMs, calls };
-      context.bondora = new BondoraClient(deps.bondoraHttp, bondoraAccess, scope);
+      const scope = { signal: request.signal, deadline: Date.now() + deps.rateLimitWaitMs, calls: (allowance ??= fresh()) };
+      const bondora = new BondoraClient(deps.bondoraHttp, bondoraAccess, scope);
       // Bond's key is the brand's, shared by every caller: each call spends the caller's share of it.
-      context.bond = new BondClient(deps.bondHttp, { ...scope, shareOf: request.caller.id });
-      context.bondoraLoaders = new BondoraLoaders(context.bondora, deps.loaders);
-      context.bondLoaders = new BondLoaders(context.bond, deps.loaders);
+      const bond = new BondClient(deps.bondHttp, { ...scope, shareOf: request.caller.id });
+      return { bondora, bond, bondoraLoaders: new BondoraLoaders(bondora, deps.loaders), bondLoaders: new BondLoaders(bond, deps.loaders) };
     };
     const fresh = (): CallAllowance => ({ max: deps.maxUpstreamCalls, made: 0 });
-    fill(request.calls ?? fresh());
-    const renew = (): void => fill(fresh());
+    for (const name of ['bondora', 'bond', 'bondoraLoaders', 'bondLoaders'] as const) {
+      Object.defineProperty(context, name, { enumerable: true, get: () => (parts ??= make())[name] });
+    }
+    const renew = (): void => {
+      parts = undefined;
+      allowance = undefined;
+    };
     context.renew = renew;
     return context;
   };

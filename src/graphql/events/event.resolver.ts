@@ -92,7 +92,6 @@ export class EventResolver {
   ): AuctionEvent {
     ctx.renew?.();
     const dto = event.payload as AuctionDto;
-    ctx.bondoraLoaders.primeAuctions([dto]);
     return { cursor: event.cursor, occurredAt: new Date(event.occurredAt), auction: toAuction(dto) };
   }
 
@@ -128,7 +127,6 @@ export class EventResolver {
   ): CreditApplicationEvent {
     ctx.renew?.();
     const dto = fromWebhookCopy(event.payload as BondApplicationDto & { applicant: { street1?: string | null } });
-    ctx.bondLoaders.replaceApplication(dto);
     return {
       cursor: event.cursor,
       occurredAt: new Date(event.occurredAt),
