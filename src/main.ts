@@ -8,6 +8,8 @@ import { startGateway } from './server/gateway.server.js';
 import { graphiqlHeaders } from './server/graphiql.examples.js';
 import { jsonLogger } from './server/logger.js';
 import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisTokenStore } from './server/redis.stores.js';
+import { RedisKeyValueCache } from './server/redis.apq.cache.js';
+import { trustedDocumentsOf } from './server/trusted-documents.manifest.js';
 import { startUpstreams } from './server/upstreams.start.js';
 import { MemoryEventLog } from './events/event.log.js';
 import { RedisEventLog } from './events/redis.event.log.js';
@@ -15,8 +17,13 @@ import { RedisEventLog } from './events/redis.event.log.js';
 // `npm start`: the gateway, on real upstreams where configured and on the embedded simulators otherwise.
 
 function readConfig(): Config {
+  return orExit(() => loadConfig());
+}
+
+/** Configuration and the files it names, read before anything starts: a problem exits 2, naming the variable. */
+function orExit<T>(read: () => T): T {
   try {
-    return loadConfig();
+    return read();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -28,6 +35,7 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const trustedDocuments = orExit(() => trustedDocumentsOf(config.frontends));
   const logger = jsonLogger();
   const redis = config.redis.url ? await connectRedis(config.redis.url, (message) => logger.warn('redis', { error: message })) : undefined;
   const cipher = config.tokenEncryptionKey ? TokenCipher.fromBase64Key(config.tokenEncryptionKey) : undefined;
@@ -79,6 +87,9 @@ async function main(): Promise<void> {
       graphiql: config.graphiql,
       graphiqlHeaders: graphiqlHeaders(operatorToken),
       frontends: config.frontends,
+      trustedDocuments,
+      // One APQ registration serves every replica.
+      apqCache: redis && new RedisKeyValueCache(redis, `${config.redis.keyPrefix}cache:`),
       sharedState,
       events,
       webhooks,
@@ -100,6 +111,9 @@ async function main(): Promise<void> {
     `Bond upstream     ${upstreams.simulated.bond ? `${upstreams.simulated.bond} (embedded simulator)` : upstreams.settings.bond.url}`,
     ...Object.values(upstreams.simulated).map((url) => `Simulator control ${new URL(url).origin}/__sim/log, ${new URL(url).origin}/__sim/faults/<route>`),
     `Callers           ${config.auth.mode === 'disabled' ? 'AUTH_DISABLED: every caller is an operator' : config.auth.mode === 'dev' ? `development issuer ${dev!.issuer.issuer} (JWKS ${dev!.issuer.jwksUrl})` : `JWTs from ${config.auth.issuer}`}`,
+    ...(trustedDocuments
+      ? [`Trusted documents ${trustedDocuments.manifest.size} operations from ${config.frontends.trustedDocuments}${trustedDocuments.only ? ' (TRUSTED_DOCUMENTS_ONLY: nothing else runs without operations:adhoc)' : ''}`]
+      : []),
     ...(dev
       ? [
           '',

@@ -47,6 +47,8 @@ import { ApolloServerPluginSubscriptionCallback } from '@apollo/server/plugin/su
 import { graphiqlRoutes } from './graphiql.route.js';
 import { batchLimit, jsonErrorHandler } from './http.errors.js';
 import { upstreamCallBudget } from './upstream-calls.middleware.js';
+import { apqRegistrations, persistedOperations, persistedSubscribePayloads, type KeyValueCache } from './persisted.operations.js';
+import type { TrustedDocuments } from './trusted-documents.manifest.js';
 import { aliasLimitRule } from '../graphql/limits/alias.rule.js';
 import { costLimitPlugin } from '../graphql/limits/cost.plugin.js';
 import { depthLimitRule } from '../graphql/limits/depth.rule.js';
@@ -104,6 +106,10 @@ export interface GatewayOptions {
   graphiql?: boolean;
   /** Browser origins allowed to call /graphql over HTTP and WebSocket (CORS_ORIGINS); none when omitted. */
   frontends?: CorsConfig;
+  /** Where automatic persisted queries are kept (REDIS_URL: Redis; else Apollo's bounded in-memory cache). */
+  apqCache?: KeyValueCache;
+  /** TRUSTED_DOCUMENTS(_ONLY): the manifest's operations, and whether only they may run. */
+  trustedDocuments?: TrustedDocuments;
 }
 
 export interface Gateway {
@@ -151,6 +157,9 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [depthLimitRule(limits.maxDepth), aliasLimitRule(limits.maxAliases)],
     allowBatchedHttpRequests: true,
+    cache: options.apqCache ?? 'bounded',
+    // APQ: persistedOperations() resolves hashes before the budget; Apollo only registers (see there).
+    persistedQueries: { cache: apqRegistrations((): KeyValueCache => apollo.cache) },
     csrfPrevention: true,
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
@@ -247,6 +256,8 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     auth: options.auth,
     limits,
     context: createContextBuilder(contextDeps),
+    operations: persistedSubscribePayloads({ apqCache: apollo.cache, trusted: options.trustedDocuments, logger }),
+    maxUpstreamCalls: callers.maxUpstreamCallsPerRequest,
     formatError,
     logger,
     frontends: options.frontends,
@@ -259,6 +270,8 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     ...(callers.rateLimit ? [callerRateLimit(callers.rateLimit)] : []),
     express.json({ limit: limits.maxBodyBytes }),
     batchLimit(limits.maxBatch),
+    // Ids and hashes become text (or are refused) before the budget estimates the text.
+    persistedOperations({ apqCache: apollo.cache, trusted: options.trustedDocuments, logger }),
     upstreamCallBudget(schema, callers.maxUpstreamCallsPerRequest),
     expressMiddleware(apollo, {
       context: createContextFactory(contextDeps),

@@ -7,6 +7,7 @@ import { AuthenticationFailed, bearerToken } from '../auth/jwt.verifier.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { aliasLimitRule } from '../graphql/limits/alias.rule.js';
 import { depthLimitRule } from '../graphql/limits/depth.rule.js';
+import { estimateUpstreamCalls } from '../graphql/limits/upstream-calls.estimate.js';
 import type { QueryLimits } from '../graphql/limits/query.limits.js';
 import type { CallerAuthentication } from './caller.middleware.js';
 import { isAllowedOrigin, type CorsConfig } from './cors.middleware.js';
@@ -37,6 +38,13 @@ export interface SubscriptionServerOptions {
   auth: CallerAuthentication;
   limits: QueryLimits;
   context: (request: CallerRequest) => GatewayContext;
+  /**
+   * Turns a subscribe message into the text to run, as over HTTP: a persisted id or hash resolved,
+   * and, with TRUSTED_DOCUMENTS_ONLY, anything not in the manifest refused (callers with operations:adhoc excepted).
+   */
+  operations?: (payload: { query: string; extensions?: Record<string, unknown> | null }, caller: Caller) => Promise<{ query: string } | { code: string; message: string; reason?: string }>;
+  /** Upstream calls one operation may make, estimated before it runs (as over HTTP). */
+  maxUpstreamCalls?: number;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   logger: Logger;
   /** Browser origins besides the gateway's own that may open a socket (none when omitted). */
@@ -89,15 +97,33 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         ctx.extra.aborts = new AbortController();
         return true;
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        let query = payload.query;
+        if (options.operations) {
+          const resolved = await options.operations(payload, ctx.extra.caller!);
+          if ('code' in resolved) {
+            return [new GraphQLError(resolved.message, { extensions: { code: resolved.code, ...(resolved.reason ? { reason: resolved.reason } : {}) } })];
+          }
+          query = resolved.query;
+        }
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: options.limits.maxTokens });
+          document = parse(query, { maxTokens: options.limits.maxTokens });
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError('The operation could not be parsed')];
         }
         const errors = validate(options.schema, document, rules);
         if (errors.length > 0) return errors;
+        if (options.maxUpstreamCalls !== undefined) {
+          const calls = estimateUpstreamCalls(options.schema, document, { operationName: payload.operationName, variables: payload.variables });
+          if (calls > options.maxUpstreamCalls) {
+            return [
+              new GraphQLError(`This operation could make up to ${calls} upstream calls; the limit is ${options.maxUpstreamCalls}`, {
+                extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_MANY_UPSTREAM_CALLS', estimatedCalls: calls, maxCalls: options.maxUpstreamCalls },
+              }),
+            ];
+          }
+        }
         return {
           schema: options.schema,
           document,

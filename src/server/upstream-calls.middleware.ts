@@ -5,8 +5,10 @@ import { estimateUpstreamCalls } from '../graphql/limits/upstream-calls.estimate
 
 // Refuses, before Apollo and so before any upstream call, an HTTP request whose operations could
 // together make more than `max` upstream calls; a batch is one request, so its operations are summed.
-// Anything it cannot read (no query, a persisted-query hash, a syntax error) passes on for Apollo
-// to answer with its own error.
+// Anything it cannot read (no query, a syntax error) passes on for Apollo to answer with its own
+// error. Persisted operations arrive as text (persistedOperations() resolves ids and hashes first,
+// with this request's variables left to estimate here); a hash still without text is one nobody
+// registered, which Apollo refuses without looking it up again (apqRegistrations()).
 
 /** The parser limit Apollo applies, so this parse costs no more than Apollo's own. */
 const MAX_TOKENS = DEFAULT_QUERY_LIMITS.maxTokens;

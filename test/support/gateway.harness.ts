@@ -56,7 +56,7 @@ export interface HarnessOptions {
     rateLimitWaitMs?: number;
   };
   /** Switches of startGateway (GraphiQL, introspection, return URLs, production); GraphiQL and introspection default to on. */
-  gateway?: Pick<GatewayOptions, 'graphiql' | 'introspection' | 'returnUrls' | 'production' | 'federationTraces' | 'subscriberQueueLimit' | 'events' | 'frontends'>;
+  gateway?: Pick<GatewayOptions, 'graphiql' | 'introspection' | 'returnUrls' | 'production' | 'federationTraces' | 'subscriberQueueLimit' | 'events' | 'frontends' | 'apqCache' | 'trustedDocuments'>;
   /**
    * Per-request and per-caller limits: by default 50 upstream calls per request as in production,
    * but no per-caller rate limit and no share limit, so single-caller tests count every call.
