@@ -127,6 +127,25 @@ describe('valid tokens', () => {
   });
 });
 
+describe('verified tokens are remembered, never beyond their expiry', () => {
+  it('a token accepted once is refused once it expires, although it was remembered', async () => {
+    const verifier = createJwtVerifier(settings({ clockToleranceSeconds: 0 }));
+    const token = await idp.sign({ exp: nowSeconds() + 2 });
+    await expect(verifier.verify(token)).resolves.toBeTruthy();
+    await expect(verifier.verify(token)).resolves.toBeTruthy();
+    await new Promise((r) => setTimeout(r, 3100));
+    await expectRefused(verifier, token, 'expired');
+  });
+
+  it('a refusal is not remembered: the same token is accepted once its key is served', async () => {
+    const verifier = createJwtVerifier(settings());
+    const token = await idp.sign({}, { kid: 'remembered-rotation' });
+    await expectRefused(verifier, token, 'unknown_key');
+    await idp.addKey('remembered-rotation');
+    await expect(verifier.verify(token)).resolves.toBeTruthy();
+  });
+});
+
 describe('clock leeway (60 s)', () => {
   const verifier = (): JwtVerifier => createJwtVerifier(settings());
 
