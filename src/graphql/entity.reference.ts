@@ -1,5 +1,6 @@
 import { isUuid } from './id.input.js';
 import type { GatewayContext } from './context.js';
+import { mapped } from './mapped.js';
 import { assertScopes } from './access.guard.js';
 import { toAuction, toBid } from './bondora/bondora.mapper.js';
 import type { Auction } from './bondora/auction.type.js';
@@ -24,19 +25,16 @@ export const entityReferenceResolvers = {
   Auction: async (reference: Representation, ctx: GatewayContext): Promise<Auction | null> => {
     assertScopes(ctx.caller, ['auctions:read'], 'Auction');
     const id = idOf(reference);
-    const dto = id ? await ctx.bondoraLoaders.auction.load(id) : null;
-    return dto ? toAuction(dto) : null;
+    return id ? mapped(ctx.bondoraLoaders.auction.load(id), toAuction) : null;
   },
   Bid: async (reference: Representation, ctx: GatewayContext): Promise<Bid | null> => {
     assertScopes(ctx.caller, ['bids:read'], 'Bid');
     const id = idOf(reference);
-    const dto = id ? await ctx.bondoraLoaders.bid.load(id) : null;
-    return dto ? toBid(dto) : null;
+    return id ? mapped(ctx.bondoraLoaders.bid.load(id), toBid) : null;
   },
   CreditApplication: async (reference: Representation, ctx: GatewayContext): Promise<CreditApplication | null> => {
     assertScopes(ctx.caller, ['applications:read'], 'CreditApplication');
     const id = idOf(reference);
-    const dto = id ? await loadVisibleApplication(id, ctx) : null;
-    return dto ? toCreditApplication(dto) : null;
+    return id ? mapped(loadVisibleApplication(id, ctx), toCreditApplication) : null;
   },
 };

@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { BOND_MAX_PAGE_SIZE, type BondApplicationDto } from '../../upstream/bond/bond.dto.js';
 import { applicationNotFound, applicationsCustomer, forbidden, mayAccessApplication, RequiresScopes, seesAllApplications } from '../access.guard.js';
 import type { GatewayContext } from '../context.js';
+import { mapped } from '../mapped.js';
 import { requireUuid } from '../id.input.js';
 import { keysetWindow, type KeysetWindow } from '../pagination/connection.args.js';
 import { badUserInput } from '../error.mapper.js';
@@ -49,8 +50,7 @@ export class CreditApplicationResolver {
   @Query(() => CreditApplication, { nullable: true, description: 'A credit application by id; null when Bond has none (or it is not yours).' })
   @RequiresScopes('applications:read')
   async creditApplication(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<CreditApplication | null> {
-    const dto = await loadVisibleApplication(requireUuid(id, 'id'), ctx);
-    return dto ? toCreditApplication(dto) : null;
+    return mapped(loadVisibleApplication(requireUuid(id, 'id'), ctx), toCreditApplication);
   }
 
   @Query(() => CreditApplicationConnection, {

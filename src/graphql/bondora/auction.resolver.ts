@@ -1,10 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { RequiresScopes } from '../access.guard.js';
 import type { GatewayContext } from '../context.js';
+import { mapped } from '../mapped.js';
 import { requireUuid } from '../id.input.js';
-import { forwardWindow } from '../pagination/connection.args.js';
 import type { Connection } from '../pagination/connection.type.js';
-import { fetchOffsetWindow, offsetConnection } from '../pagination/offset.pager.js';
+import { pagedConnection } from '../pagination/offset.pager.js';
 import { AuctionsArgs, toAuctionRequest } from './auction.input.js';
 import { Auction, AuctionConnection, BorrowerHistory, Debt, Liability, type AuctionDetail } from './auction.type.js';
 import { Bid } from './bid.type.js';
@@ -15,18 +15,20 @@ export class AuctionResolver {
   @Query(() => Auction, { nullable: true, description: 'An auction by its AuctionId, active or closed; null when Bondora has none.' })
   @RequiresScopes('auctions:read')
   async auction(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<Auction | null> {
-    const dto = await ctx.bondoraLoaders.auction.load(requireUuid(id, 'id'));
-    return dto ? toAuction(dto) : null;
+    return mapped(ctx.bondoraLoaders.auction.load(requireUuid(id, 'id')), toAuction);
   }
 
   @Query(() => AuctionConnection, { nullable: true, description: 'Active auctions, newest listing first.' })
   @RequiresScopes('auctions:read')
   async auctions(@Args(() => AuctionsArgs) args: AuctionsArgs, @Ctx() ctx: GatewayContext): Promise<Connection<Auction>> {
-    const window = forwardWindow('auction', args.first, args.after);
     const query = toAuctionRequest(args.filter);
-    const page = await fetchOffsetWindow(window, (PageNr, PageSize) => ctx.bondora.listAuctions({ ...query, PageNr, PageSize }));
-    ctx.bondoraLoaders.primeAuctions(page.items);
-    return offsetConnection('auction', window, page, toAuction);
+    return pagedConnection(
+      'auction',
+      args,
+      (PageNr, PageSize) => ctx.bondora.listAuctions({ ...query, PageNr, PageSize }),
+      toAuction,
+      (items) => ctx.bondoraLoaders.primeAuctions(items),
+    );
   }
 
   @FieldResolver(() => [Liability], { nullable: true, description: 'Detail-only: one extra Bondora call per auction unless already loaded.' })
@@ -53,6 +55,5 @@ export class AuctionResolver {
 
 async function detailOf(auction: Auction, ctx: GatewayContext): Promise<AuctionDetail | null> {
   if (auction.detail) return auction.detail;
-  const dto = await ctx.bondoraLoaders.auctionDetail.load(auction.id);
-  return dto ? toAuctionDetail(dto) : null;
+  return mapped(ctx.bondoraLoaders.auctionDetail.load(auction.id), toAuctionDetail);
 }

@@ -1,24 +1,17 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { RequiresScopes } from '../access.guard.js';
 import type { GatewayContext } from '../context.js';
+import { mapped } from '../mapped.js';
 import { requireUuid } from '../id.input.js';
-import { forwardWindow } from '../pagination/connection.args.js';
 import type { Connection } from '../pagination/connection.type.js';
-import { fetchOffsetWindow, offsetConnection } from '../pagination/offset.pager.js';
+import { pagedConnection } from '../pagination/offset.pager.js';
 import { Auction } from './auction.type.js';
 import { BidsArgs, PlaceBidsInput, toBidRequest, toBidsRequest } from './bid.input.js';
 import { Bid, BidConnection, CancelBidPayload, PlaceBidsPayload, PlacedBid } from './bid.type.js';
 import { toAuction, toBid, toPlacedBid } from './bondora.mapper.js';
 
-async function loadBid(id: string, ctx: GatewayContext): Promise<Bid | null> {
-  const dto = await ctx.bondoraLoaders.bid.load(id);
-  return dto ? toBid(dto) : null;
-}
-
-async function loadAuction(id: string, ctx: GatewayContext): Promise<Auction | null> {
-  const dto = await ctx.bondoraLoaders.auction.load(id);
-  return dto ? toAuction(dto) : null;
-}
+const loadBid = (id: string, ctx: GatewayContext): Promise<Bid | null> => mapped(ctx.bondoraLoaders.bid.load(id), toBid);
+const loadAuction = (id: string, ctx: GatewayContext): Promise<Auction | null> => mapped(ctx.bondoraLoaders.auction.load(id), toAuction);
 
 @Resolver(() => Bid)
 export class BidResolver {
@@ -31,11 +24,14 @@ export class BidResolver {
   @Query(() => BidConnection, { nullable: true, description: "The investor's bids." })
   @RequiresScopes('bids:read')
   async bids(@Args(() => BidsArgs) args: BidsArgs, @Ctx() ctx: GatewayContext): Promise<Connection<Bid>> {
-    const window = forwardWindow('bid', args.first, args.after);
     const query = toBidsRequest(args.filter);
-    const page = await fetchOffsetWindow(window, (PageNr, PageSize) => ctx.bondora.listBids({ ...query, PageNr, PageSize }));
-    ctx.bondoraLoaders.primeBids(page.items);
-    return offsetConnection('bid', window, page, toBid);
+    return pagedConnection(
+      'bid',
+      args,
+      (PageNr, PageSize) => ctx.bondora.listBids({ ...query, PageNr, PageSize }),
+      toBid,
+      (items) => ctx.bondoraLoaders.primeBids(items),
+    );
   }
 
   @FieldResolver(() => Auction, { nullable: true, description: 'Batched: one active-auctions call per request plus one call per closed auction.' })

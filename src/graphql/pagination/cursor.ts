@@ -2,9 +2,10 @@ import { badUserInput } from '../error.mapper.js';
 import { isUuid } from '../id.input.js';
 
 // Cursors are opaque to clients: base64url of "<kind>:<value>". The kind stops a cursor of one
-// connection from being replayed against another.
+// connection from being replayed against another; each connection names its own (a short word
+// such as 'auction' or 'investment'), so a new connection needs no change here.
 
-export type CursorKind = 'auction' | 'bid' | 'application';
+export type CursorKind = string;
 
 export function encodeCursor(kind: CursorKind, value: string | number): string {
   return Buffer.from(`${kind}:${value}`, 'utf8').toString('base64url');

@@ -1,6 +1,6 @@
 import { toConnection, type Connection } from './connection.type.js';
 import type { CursorKind } from './cursor.js';
-import type { OffsetWindow } from './connection.args.js';
+import { forwardWindow, type OffsetWindow } from './connection.args.js';
 
 export interface NumberedPage<T> {
   items: T[];
@@ -33,6 +33,24 @@ export async function fetchOffsetWindow<T>(window: OffsetWindow, fetchPage: Page
   const [a, b] = await Promise.all([fetchPage(page + 1, count), fetchPage(page + 2, count)]);
   const start = offset - page * count;
   return { items: [...a.items, ...b.items].slice(start, start + count), totalCount: Math.max(a.totalCount, b.totalCount) };
+}
+
+/**
+ * A forward connection over a page-number list, in one step: `first`/`after` to a window, the
+ * window from at most two upstream pages, each item through `toNode`. `onItems` sees the upstream
+ * items first (to prime loaders with them).
+ */
+export async function pagedConnection<D, N extends object>(
+  kind: CursorKind,
+  args: { first?: number | null; after?: string | null },
+  fetchPage: PageFetcher<D>,
+  toNode: (item: D) => N,
+  onItems?: (items: readonly D[]) => void,
+): Promise<Connection<N>> {
+  const window = forwardWindow(kind, args.first, args.after);
+  const page = await fetchOffsetWindow(window, fetchPage);
+  onItems?.(page.items);
+  return offsetConnection(kind, window, page, toNode);
 }
 
 /** The Relay connection of an offset window; each edge's cursor is its item's position. */
