@@ -748,7 +748,29 @@ describe('BondoraSimulator', () => {
       expect(sim.router.calls('auction.get')).toHaveLength(1);
       expect(sim.router.calls('auction.get')[0]!.status).toBe(404);
       expect(sim.router.calls('unmatched')).toHaveLength(1);
-      expect(sim.router.routeNames).toEqual(['oauth.authorize', 'oauth.token', 'oauth.revoke', 'auctions.list', 'auction.get', 'bids.list', 'bid.get', 'bid.place', 'bid.cancel']);
+      expect(sim.router.routeNames).toEqual([
+        'oauth.authorize',
+        'oauth.token',
+        'oauth.revoke',
+        'auctions.list',
+        'auction.get',
+        'bids.list',
+        'bid.get',
+        'bid.place',
+        'bid.cancel',
+        'account.balance',
+        'account.investments',
+        'eventlog.list',
+        'secondarymarket.search',
+        'secondarymarket.list',
+        'secondarymarket.buy',
+        'secondarymarket.sell',
+        'secondarymarket.cancel',
+        'secondarymarket.get',
+        'secondarymarket.item.cancel',
+        'loanpart.list',
+        'loanpart.get',
+      ]);
     });
 
     it('reset() drops placed bids, the log and faults', async () => {

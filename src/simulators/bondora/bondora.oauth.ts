@@ -42,6 +42,7 @@ interface Grant {
 }
 
 interface AccessToken {
+  clientId: string;
   account: string;
   scope: string;
   expires: number;
@@ -66,6 +67,17 @@ export class BondoraOAuthServer {
       return undefined;
     }
     return access.account;
+  }
+
+  /** The application (client id) an issued, unexpired access token belongs to. */
+  applicationOf(token: string): string | undefined {
+    return this.accountOf(token) === undefined ? undefined : this.accessTokens.get(token)?.clientId;
+  }
+
+  /** The scopes an issued, unexpired access token was granted. */
+  scopesOf(token: string): string[] | undefined {
+    if (this.accountOf(token) === undefined) return undefined;
+    return (this.accessTokens.get(token)?.scope ?? '').split(/[\s,]+/).filter(Boolean);
   }
 
   /** The investor a refresh token (still valid) acts for. */
@@ -141,13 +153,13 @@ export class BondoraOAuthServer {
       }
       const refresh = secret();
       this.refreshTokens.set(refresh, { clientId: client.clientId, account: grant.account, scope: grant.scope });
-      return { status: 200, body: { ...this.issue(grant.account, grant.scope), refresh_token: refresh, scope: grant.scope } };
+      return { status: 200, body: { ...this.issue(client.clientId, grant.account, grant.scope), refresh_token: refresh, scope: grant.scope } };
     }
     if (grantType === 'refresh_token') {
       const stored = this.refreshTokens.get(field('refresh_token') ?? '');
       if (!stored || stored.clientId !== client.clientId) return oauthError('invalid_grant', 'The refresh token is invalid or revoked.');
       // Bondora's refresh answer carries a new access token only; the refresh token stays the same.
-      return { status: 200, body: this.issue(stored.account, stored.scope) };
+      return { status: 200, body: this.issue(client.clientId, stored.account, stored.scope) };
     }
     return oauthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token.');
   }
@@ -188,10 +200,10 @@ export class BondoraOAuthServer {
     };
   }
 
-  private issue(account: string, scope: string): Record<string, unknown> {
+  private issue(clientId: string, account: string, scope: string): Record<string, unknown> {
     const token = secret();
     const expires = Date.now() + this.ttlSeconds * 1000;
-    this.accessTokens.set(token, { account, scope, expires });
+    this.accessTokens.set(token, { clientId, account, scope, expires });
     return { access_token: token, token_type: 'bearer', expires_in: this.ttlSeconds, valid_until: Math.floor(expires / 1000) };
   }
 }

@@ -56,6 +56,15 @@ export class BondoraQuery {
     return this.strs(...names)?.map((raw) => parseInt32(raw, names[0]!));
   }
 
+  /** ASP.NET binds `true`/`false` in any case; anything else is a 400. */
+  bool(...names: string[]): boolean | undefined {
+    const raw = this.str(...names);
+    if (raw === undefined) return undefined;
+    const text = raw.trim().toLowerCase();
+    if (text !== 'true' && text !== 'false') throw invalidValue(raw, names[0]!);
+    return text === 'true';
+  }
+
   num(...names: string[]): number | undefined {
     const raw = this.str(...names);
     if (raw === undefined) return undefined;

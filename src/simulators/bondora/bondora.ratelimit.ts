@@ -6,20 +6,34 @@ export interface RateLimitRule {
   periodSeconds: number;
 }
 
+const perSecond: RateLimitRule = { limit: 1, periodSeconds: 1 };
+const perHour = (limit: number): RateLimitRule => ({ limit, periodSeconds: 3600 });
+
 /**
- * Documented limits by route name. The 2015 default of 1 per Second still applies to the auction
- * and bid endpoints; the hourly entries come from the ChangeLog and are kept so the table stays
- * generic for the account routes.
+ * Documented limits by route name (reference section 3); route names match the client's
+ * endpoint names in upstream/bondora/bondora.limits.ts. The hourly entries come from the ChangeLog;
+ * everything else keeps the 2015 default of 1 per Second. GET and POST of a /list endpoint share
+ * one route name, so one budget.
  */
 export const BONDORA_RATE_LIMITS: Readonly<Record<string, RateLimitRule>> = {
-  'auctions.list': { limit: 1, periodSeconds: 1 },
-  'auction.get': { limit: 1, periodSeconds: 1 },
-  'bids.list': { limit: 1, periodSeconds: 1 },
-  'bid.get': { limit: 1, periodSeconds: 1 },
-  'bid.place': { limit: 1, periodSeconds: 1 },
-  'bid.cancel': { limit: 1, periodSeconds: 1 },
-  'account.balance': { limit: 12, periodSeconds: 3600 },
-  'account.investments': { limit: 5, periodSeconds: 3600 },
+  'auctions.list': perSecond,
+  'auction.get': perSecond,
+  'bids.list': perSecond,
+  'bid.get': perSecond,
+  'bid.place': perSecond,
+  'bid.cancel': perSecond,
+  'account.balance': perHour(12),
+  'account.investments': perHour(5),
+  'eventlog.list': perSecond,
+  'secondarymarket.search': perHour(5),
+  'secondarymarket.get': perHour(5),
+  'secondarymarket.list': perHour(12),
+  'secondarymarket.buy': perSecond,
+  'secondarymarket.sell': perSecond,
+  'secondarymarket.cancel': perSecond,
+  'secondarymarket.item.cancel': perSecond,
+  'loanpart.get': perSecond,
+  'loanpart.list': perHour(12),
 };
 
 export interface RateLimitRejection {

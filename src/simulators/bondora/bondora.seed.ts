@@ -43,7 +43,7 @@ type Country = (typeof COUNTRIES)[number];
 type Rating = (typeof RATINGS)[number];
 
 // Interest (percent) and expected loss (fraction) bands per rating, shaped like Bondora's scale.
-const RATING_BANDS: Record<Rating, { interest: [number, number]; loss: [number, number] }> = {
+export const RATING_BANDS: Record<Rating, { interest: [number, number]; loss: [number, number] }> = {
   AA: { interest: [10, 16], loss: [0.005, 0.025] },
   A: { interest: [14, 21], loss: [0.025, 0.045] },
   B: { interest: [18, 27], loss: [0.045, 0.07] },

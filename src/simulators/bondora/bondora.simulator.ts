@@ -5,28 +5,44 @@ import type {
   BidDto,
   BidResponseDto,
   BidSummaryDto,
+  EventLogItemDto,
+  MyAccountBalanceDto,
+  MyInvestmentItemDto,
+  SecondMarketItemDto,
 } from '../../upstream/bondora/bondora.dto.js';
-import { BONDORA_MAX_BIDS_PER_REQUEST, BONDORA_MAX_PAGE_SIZE } from '../../upstream/bondora/bondora.dto.js';
+import { BONDORA_EVENT_TYPES, BONDORA_MAX_BIDS_PER_REQUEST, BONDORA_MAX_PAGE_SIZE } from '../../upstream/bondora/bondora.dto.js';
 import { SimRouter, mulberry32, type SimRequest, type SimResponse } from '../sim.router.js';
+import { BondoraAccounts, type AccountCall } from './bondora.account.js';
 import { readBidRequest } from './bondora.body.js';
 import { accepted, bondoraErrorBody, fail, ok, paged } from './bondora.envelope.js';
 import { auctionFilter, bidFilter } from './bondora.filter.js';
 import { BondoraBadRequest, BondoraQuery, bindGuid } from './bondora.query.js';
 import { BondoraRateLimiter, quotaExceededMessage, resolveRateLimits, type RateLimitRule } from './bondora.ratelimit.js';
+import { createPortfolioSeed, type PortfolioInvestor } from './bondora.portfolio.js';
 import { byBidDateDesc, createBondoraSeed, createPublishedAuction } from './bondora.seed.js';
 import { bondoraDate, guid, intBetween, type Random } from './bondora.values.js';
 import { BondoraWebhookPublisher, type BondoraWebhookConfig } from './bondora.webhooks.js';
 import type { DeliveryRecord, WebhookSenderOptions } from '../webhook.sender.js';
 
-// An HTTP simulator of Bondora API v1, investor side (auctions and bids), faithful to
-// shared/reference/bondora-api.md: envelope, paging, ASP.NET-style query binding, auth, throttling,
-// and the signed `auction.published` webhook (bondora.webhooks.ts).
+// An HTTP simulator of Bondora API v1, investor side, faithful to shared/reference/bondora-api.md:
+// auctions and bids here; account, investments, loan parts, secondary market and event log in
+// bondora.account.ts. Envelope, paging, ASP.NET-style query binding, auth, throttling, and the
+// signed webhooks (bondora.webhooks.ts).
 
 export interface BondoraSimulatorOptions {
   /** false = no rate limiting (default for tests); true = documented limits; or a table overriding limits per route name. */
   rateLimits?: boolean | Partial<Record<string, RateLimitRule>>;
-  /** Extra valid bearer tokens besides the seeded investors' ones; each is a separate investor who starts with no bids. */
+  /**
+   * Extra valid bearer tokens besides the seeded investors' ones; each is a separate investor who
+   * starts with no bids and a small portfolio of their own (seeded from the token).
+   */
   tokens?: string[];
+  /**
+   * Refuse OAuth tokens without the endpoint's scope: Investments for account/investments, SmBuy for
+   * buy, SmSell for sell and cancel (403 "User has no rights"). Static tokens may do everything.
+   * Off by default, so connections asking only for the bid scopes keep working.
+   */
+  enforceScopes?: boolean;
   /** Lifetime of access tokens issued through OAuth (default 3600 s). */
   accessTokenTtlSeconds?: number;
   /** Seed of the generated auctions, bids and new bid ids. */
@@ -55,11 +71,9 @@ const DEFAULT_SEED = 20240525;
 const TOKEN_DETAILS =
   "Request the Access Token from /oauth/access_token endpoint and set the issued token to 'Authorization' header as 'Bearer {access_token}'.";
 
-interface Context {
-  req: SimRequest;
-  /** The investor the bearer token acts for. */
+interface Context extends AccountCall {
+  /** The investor the bearer token acts for (what bids are owned by). */
   token: string;
-  query: BondoraQuery;
 }
 
 /** A seeded investor: `token` is their static bearer token and what their bids are owned by. */
@@ -106,17 +120,26 @@ export class BondoraSimulator {
   private readonly webhooks: BondoraWebhookPublisher;
   private readonly publishEveryMs: number;
   private publishTimer: NodeJS.Timeout | undefined;
+  private readonly extraTokens: string[];
+  /** Account, investments, loan parts, secondary market and event log of every investor. */
+  private readonly accounts: BondoraAccounts;
 
   constructor(options: BondoraSimulatorOptions = {}) {
     this.seedNumber = options.seed ?? DEFAULT_SEED;
     const base = options.baseTime ?? Date.now();
     this.baseMs = Math.floor((base instanceof Date ? base.getTime() : base) / 1000) * 1000;
-    this.tokens = new Set([...BondoraSimulator.INVESTORS.map((i) => i.token), ...(options.tokens ?? [])]);
+    this.extraTokens = [...new Set(options.tokens ?? [])].filter((t) => !BondoraSimulator.INVESTORS.some((i) => i.token === t));
+    this.tokens = new Set([...BondoraSimulator.INVESTORS.map((i) => i.token), ...this.extraTokens]);
     const rules = resolveRateLimits(options.rateLimits);
     this.limiter = rules ? new BondoraRateLimiter(rules) : undefined;
     this.bidProcessingMs = options.bidProcessingMs;
     this.webhooks = new BondoraWebhookPublisher(options.webhook, options.webhookDelivery);
     this.publishEveryMs = options.publishEveryMs ?? 0;
+    this.accounts = new BondoraAccounts({
+      bidsOf: (account) => this.ownBids(account),
+      publish: (eventType, payload) => void this.webhooks.publish(eventType, payload),
+      enforceScopes: options.enforceScopes ?? false,
+    });
     this.oauth = new BondoraOAuthServer({
       clients: [{ clientId: BondoraSimulator.DEMO_CLIENT_ID, clientSecret: BondoraSimulator.DEMO_CLIENT_SECRET, loopback: true }],
       accessTokenTtlSeconds: options.accessTokenTtlSeconds,
@@ -134,6 +157,28 @@ export class BondoraSimulator {
       .route('GET', '/api/v1/bid/:id', 'bid.get', this.guard('bid.get', (c) => this.getBid(c)))
       .route('POST', '/api/v1/bid', 'bid.place', this.guard('bid.place', (c) => this.placeBids(c)))
       .route('POST', '/api/v1/bid/:id/cancel', 'bid.cancel', this.guard('bid.cancel', (c) => this.cancelBid(c)));
+    const accounts = this.accounts;
+    // The /list routes come before /{id}, which would otherwise take "list" for an id.
+    this.router
+      .route('GET', '/api/v1/account/balance', 'account.balance', this.guard('account.balance', (c) => accounts.balance(c)))
+      .route('GET', '/api/v1/account/investments', 'account.investments', this.guard('account.investments', (c) => accounts.investments(c)))
+      .route('GET', '/api/v1/eventlog', 'eventlog.list', this.guard('eventlog.list', (c) => accounts.eventLog(c)))
+      .route('GET', '/api/v1/secondarymarket', 'secondarymarket.search', this.guard('secondarymarket.search', (c) => accounts.market(c)))
+      .route('GET', '/api/v1/secondarymarket/list', 'secondarymarket.list', this.guard('secondarymarket.list', (c) => accounts.marketList(c)))
+      .route('POST', '/api/v1/secondarymarket/list', 'secondarymarket.list', this.guard('secondarymarket.list', (c) => accounts.marketList(c)))
+      .route('POST', '/api/v1/secondarymarket/buy', 'secondarymarket.buy', this.guard('secondarymarket.buy', (c) => accounts.buy(c)))
+      .route('POST', '/api/v1/secondarymarket/sell', 'secondarymarket.sell', this.guard('secondarymarket.sell', (c) => accounts.sell(c)))
+      .route('POST', '/api/v1/secondarymarket/cancel', 'secondarymarket.cancel', this.guard('secondarymarket.cancel', (c) => accounts.cancelMany(c)))
+      .route('GET', '/api/v1/secondarymarket/:id', 'secondarymarket.get', this.guard('secondarymarket.get', (c) => accounts.marketItem(c)))
+      .route(
+        'POST',
+        '/api/v1/secondarymarket/:id/cancel',
+        'secondarymarket.item.cancel',
+        this.guard('secondarymarket.item.cancel', (c) => accounts.cancelOne(c)),
+      )
+      .route('GET', '/api/v1/loanpart/list', 'loanpart.list', this.guard('loanpart.list', (c) => accounts.loanPartList(c)))
+      .route('POST', '/api/v1/loanpart/list', 'loanpart.list', this.guard('loanpart.list', (c) => accounts.loanPartList(c)))
+      .route('GET', '/api/v1/loanpart/:id', 'loanpart.get', this.guard('loanpart.get', (c) => accounts.loanPart(c)));
     this.router
       .controlRoute('POST', '/__sim/publish-auction', () => ({ status: 200, body: this.publishAuction() }))
       .controlRoute('PUT', '/__sim/webhook', (body) => {
@@ -187,7 +232,27 @@ export class BondoraSimulator {
   }
 
   bidsOf(token: string): BidSummaryDto[] {
-    return this.ownBids(token).map((b) => ({ ...b }));
+    return this.ownBids(this.accountOf(token) ?? token).map((b) => ({ ...b }));
+  }
+
+  /** The account balance of the investor a token acts for, as GET /account/balance answers it. */
+  balanceOf(token: string): MyAccountBalanceDto {
+    return this.accounts.balanceOf(this.accountOf(token) ?? token);
+  }
+
+  /** The investor's active (unsold) investments, newest purchase first. */
+  investmentsOf(token: string): MyInvestmentItemDto[] {
+    return this.accounts.investmentsOf(this.accountOf(token) ?? token);
+  }
+
+  /** Items open on the secondary market: everyone's, or those the token's investor listed. */
+  marketItems(token?: string): SecondMarketItemDto[] {
+    return this.accounts.openItems(token === undefined ? undefined : (this.accountOf(token) ?? token));
+  }
+
+  /** The event log GET /eventlog shows to this token (its investor, through its application). */
+  eventsOf(token: string): EventLogItemDto[] {
+    return this.accounts.eventsOf(this.accountOf(token) ?? token, this.applicationOf(token));
   }
 
   /**
@@ -273,6 +338,18 @@ export class BondoraSimulator {
     // Published auctions too, and they take loan numbers after every seeded one.
     this.publishRandom = mulberry32(this.seedNumber ^ 0xa0c7);
     this.lastLoanNumber = Math.max(...[...this.active, ...this.closed].map((a) => a.LoanNumber));
+    // The investor side is seeded from streams of its own, so the auctions and bids above stay as they were.
+    const holders: PortfolioInvestor[] = [
+      ...BondoraSimulator.INVESTORS.map((i) => ({ account: i.token, key: i.id, large: i === demo, bids: this.ownBids(i.token) })),
+      ...this.extraTokens.map((token) => ({ account: token, key: `token:${token}`, large: false, bids: [] })),
+    ];
+    this.accounts.load(createPortfolioSeed(this.seedNumber, this.baseMs, this.closed, holders), this.baseMs, mulberry32(this.seedNumber ^ 0x5a1e));
+  }
+
+  /** Whose event log a token's writes go to: the OAuth client it was issued to, or the static token itself. */
+  private applicationOf(token: string): string {
+    const client = this.tokens.has(token) ? undefined : this.oauth.applicationOf(token);
+    return client === undefined ? `token:${token}` : `client:${client}`;
   }
 
   /** Static tokens are their own investor; OAuth tokens act for the account that consented. */
@@ -296,7 +373,14 @@ export class BondoraSimulator {
         });
       }
       try {
-        return handler({ req, token: account, query: new BondoraQuery(req.query) });
+        return handler({
+          req,
+          token: account,
+          account,
+          application: this.applicationOf(token),
+          scopes: this.tokens.has(token) ? undefined : this.oauth.scopesOf(token),
+          query: new BondoraQuery(req.query),
+        });
       } catch (error) {
         if (error instanceof BondoraBadRequest) return fail(400, error.message, error.details);
         throw error;
@@ -337,7 +421,8 @@ export class BondoraSimulator {
     return ok(200, { ...this.settle(found.bid) });
   }
 
-  private placeBids({ req, token }: Context): SimResponse {
+  private placeBids(call: Context): SimResponse {
+    const { req, token } = call;
     const parsed = readBidRequest(req);
     if ('status' in parsed) return parsed;
     const requested: BidDto[] = parsed.bids;
@@ -368,10 +453,12 @@ export class BondoraSimulator {
       this.bids.set(bid.Id, { owner: token, bid });
       return { Id: bid.Id, AuctionId: bid.AuctionId, Amount: item.Amount, MinAmount: null };
     });
+    this.accounts.record(call, BONDORA_EVENT_TYPES.MakeBid, { Bids: requested });
     return ok(202, responses);
   }
 
-  private cancelBid({ req, token }: Context): SimResponse {
+  private cancelBid(call: Context): SimResponse {
+    const { req, token } = call;
     const id = bindGuid(req.params.id);
     if (!id) return fail(400, 'No Bid id specified');
     const found = this.bids.get(id);
@@ -382,6 +469,7 @@ export class BondoraSimulator {
     bid.StatusCode = 4;
     bid.IsRequestBeingProcessed = false;
     bid.BidProcessedDate ??= bondoraDate(Date.now());
+    this.accounts.record(call, BONDORA_EVENT_TYPES.CancelBid, { Id: id });
     return accepted();
   }
 

@@ -64,3 +64,27 @@ export function seededDate(rand: Random, ms: number): string {
 export function dayDate(ms: number): string {
   return bondoraDate(Math.floor(ms / DAY_MS) * DAY_MS);
 }
+
+/** The same day-of-month and time `months` later (clamped to the month's last day), in UTC. */
+export function addMonths(ms: number, months: number): number {
+  const d = new Date(ms);
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
+  return target.getTime();
+}
+
+/** A 32-bit FNV-1a hash, so a text (an investor's key) can pick its own seeded stream. */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Date-time text (`bondoraDate`) or null. */
+export function dateOrNull(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined ? null : bondoraDate(ms);
+}

@@ -4,16 +4,29 @@ import type { RequestScope } from '../request.scope.js';
 import { UpstreamError } from '../upstream.error.js';
 import type { BondoraCredential } from './bondora.credential.js';
 import { BONDORA_CACHED_LISTS, BONDORA_INVALIDATES, BONDORA_RATE_LIMITS } from './bondora.limits.js';
-import type {
-  AuctionDto,
-  AuctionExtendedDto,
-  AuctionRequestDto,
-  BidDto,
-  BidResponseDto,
-  BidSummariesRequestDto,
-  BidSummaryDto,
-  BondoraEnvelope,
-  BondoraPagedEnvelope,
+import {
+  BONDORA_MAX_LIST_IDS,
+  BONDORA_MAX_MARKET_ITEMS_PER_REQUEST,
+  type AuctionDto,
+  type AuctionExtendedDto,
+  type AuctionRequestDto,
+  type BidDto,
+  type BidResponseDto,
+  type BidSummariesRequestDto,
+  type BidSummaryDto,
+  type BondoraEnvelope,
+  type BondoraPagedEnvelope,
+  type EventLogItemDto,
+  type EventLogRequestDto,
+  type LoanPartDetailsDto,
+  type MyAccountBalanceDto,
+  type MyInvestmentItemDto,
+  type MyInvestmentsRequestDto,
+  type SecondMarketItemDto,
+  type SecondMarketItemSummaryDto,
+  type SecondMarketRequestDto,
+  type SecondMarketSaleRequestDto,
+  type SecondMarketSaleResponseDto,
 } from './bondora.dto.js';
 
 export interface BondoraPage<T> {
@@ -103,6 +116,111 @@ export class BondoraClient {
 
   async cancelBid(id: string): Promise<void> {
     await this.envelope({ method: 'POST', endpoint: 'bid.cancel', path: `/api/v1/bid/${encodeURIComponent(id)}/cancel` });
+  }
+
+  /** 12 per hour at Bondora: callers keep the answer for the window. */
+  async getBalance(): Promise<MyAccountBalanceDto> {
+    return this.payload<MyAccountBalanceDto>({ method: 'GET', endpoint: 'account.balance', path: '/api/v1/account/balance' });
+  }
+
+  /** 5 per hour at Bondora; without SalesStatus only active (unsold) investments are listed. */
+  async listInvestments(query: MyInvestmentsRequestDto = {}): Promise<BondoraPage<MyInvestmentItemDto>> {
+    return this.paged<MyInvestmentItemDto>({ method: 'GET', endpoint: 'account.investments', path: '/api/v1/account/investments', query: { ...query } });
+  }
+
+  /** Only the writes made through this application (token) are listed. */
+  async listEventLog(query: EventLogRequestDto = {}): Promise<BondoraPage<EventLogItemDto>> {
+    return this.paged<EventLogItemDto>({ method: 'GET', endpoint: 'eventlog.list', path: '/api/v1/eventlog', query: { ...query } });
+  }
+
+  /** The open items (5 per hour at Bondora); ShowMyItems true/false narrows to the caller's or others'. */
+  async listSecondaryMarket(query: SecondMarketRequestDto = {}): Promise<BondoraPage<SecondMarketItemDto>> {
+    return this.paged<SecondMarketItemDto>({ method: 'GET', endpoint: 'secondarymarket.search', path: '/api/v1/secondarymarket', query: { ...query } });
+  }
+
+  async getSecondaryMarketItem(id: string): Promise<SecondMarketItemSummaryDto> {
+    return this.payload<SecondMarketItemSummaryDto>({
+      method: 'GET',
+      endpoint: 'secondarymarket.get',
+      path: `/api/v1/secondarymarket/${encodeURIComponent(id)}`,
+    });
+  }
+
+  /** One POST secondarymarket/list (at most 1000 ids): results in id order, null where Bondora found none. */
+  async listSecondaryMarketItems(ids: readonly string[]): Promise<Array<SecondMarketItemSummaryDto | null>> {
+    return this.byIds<SecondMarketItemSummaryDto>('secondarymarket.list', '/api/v1/secondarymarket/list', ids);
+  }
+
+  /** 202: queued at Bondora (the outcome shows in investments, the market and the event log). At most 100 items. */
+  async buySecondaryMarketItems(ids: readonly string[]): Promise<void> {
+    this.checkWriteSize('buy', ids.length);
+    await this.envelope({ method: 'POST', endpoint: 'secondarymarket.buy', path: '/api/v1/secondarymarket/buy', body: { ItemIds: [...ids] } });
+  }
+
+  /** 202: one new market item per loan part. At most 100 items; DesiredDiscountRate is a whole percent. */
+  async sellLoanParts(request: SecondMarketSaleRequestDto): Promise<SecondMarketSaleResponseDto[]> {
+    this.checkWriteSize('sell', request.Items.length);
+    const fractional = request.Items.find((item) => !Number.isInteger(item.DesiredDiscountRate));
+    if (fractional) {
+      throw new UpstreamError('bondora', 'BAD_REQUEST', 'Bondora takes the desired discount rate as a whole percent', { field: 'DesiredDiscountRate' });
+    }
+    const payload = await this.payload<SecondMarketSaleResponseDto[] | null>({
+      method: 'POST',
+      endpoint: 'secondarymarket.sell',
+      path: '/api/v1/secondarymarket/sell',
+      body: request,
+    });
+    return payload ?? [];
+  }
+
+  /** 202: takes the caller's own items off the market. At most 100 items. */
+  async cancelSecondaryMarketItems(ids: readonly string[]): Promise<void> {
+    this.checkWriteSize('cancel', ids.length);
+    await this.envelope({ method: 'POST', endpoint: 'secondarymarket.cancel', path: '/api/v1/secondarymarket/cancel', body: { ItemIds: [...ids] } });
+  }
+
+  /** 202: POST secondarymarket/{id}/cancel. */
+  async cancelSecondaryMarketItem(id: string): Promise<void> {
+    await this.envelope({
+      method: 'POST',
+      endpoint: 'secondarymarket.item.cancel',
+      path: `/api/v1/secondarymarket/${encodeURIComponent(id)}/cancel`,
+    });
+  }
+
+  async getLoanPart(id: string): Promise<LoanPartDetailsDto> {
+    return this.payload<LoanPartDetailsDto>({ method: 'GET', endpoint: 'loanpart.get', path: `/api/v1/loanpart/${encodeURIComponent(id)}` });
+  }
+
+  /** One POST loanpart/list (at most 1000 ids; chunking is the loader's): in id order, null where not found. */
+  async listLoanParts(ids: readonly string[]): Promise<Array<LoanPartDetailsDto | null>> {
+    return this.byIds<LoanPartDetailsDto>('loanpart.list', '/api/v1/loanpart/list', ids);
+  }
+
+  /**
+   * A bulk read. POST rather than GET-with-body: the HTTP layer keys shared GETs by URL, which
+   * would hand one id list's answer to another.
+   */
+  private async byIds<T>(endpoint: string, path: string, ids: readonly string[]): Promise<Array<T | null>> {
+    if (ids.length === 0) return [];
+    if (ids.length > BONDORA_MAX_LIST_IDS) {
+      throw new UpstreamError('bondora', 'BAD_REQUEST', `Bondora answers at most ${BONDORA_MAX_LIST_IDS} ids per call; ${ids.length} were asked for`);
+    }
+    const payload = await this.payload<Array<T | null> | null>({ method: 'POST', endpoint, path, body: { ItemIds: [...ids] } });
+    if (!Array.isArray(payload) || payload.length !== ids.length) throw this.shapeError(`a list of ${ids.length} items in id order`);
+    return payload;
+  }
+
+  /** Bondora refuses empty and oversized batches with a 400: refuse them before spending a call. */
+  private checkWriteSize(what: string, count: number): void {
+    if (count === 0) throw new UpstreamError('bondora', 'BAD_REQUEST', `Nothing to ${what}: give at least one item`);
+    if (count > BONDORA_MAX_MARKET_ITEMS_PER_REQUEST) {
+      throw new UpstreamError(
+        'bondora',
+        'BAD_REQUEST',
+        `Bondora takes at most ${BONDORA_MAX_MARKET_ITEMS_PER_REQUEST} items per ${what} request; ${count} were given`,
+      );
+    }
   }
 
   private async paged<T>(req: HttpRequest): Promise<BondoraPage<T>> {

@@ -1,7 +1,13 @@
 import type { RateLimit, RateLimitTable } from '../rate.scheduler.js';
 
 // Bondora throttles per user and endpoint (reference section 3): 1 request per second by default,
-// with hourly budgets on the account and secondary-market endpoints.
+// with hourly budgets on the account and secondary-market endpoints. Endpoint names are the
+// client's (BondoraClient) and the simulator's route names alike:
+//   auctions.list auction.get bids.list bid.get bid.place bid.cancel       1/s
+//   account.balance 12/h  account.investments 5/h  eventlog.list 1/s
+//   secondarymarket.search (GET secondarymarket) 5/h  secondarymarket.get 5/h
+//   secondarymarket.list (GET+POST /list) 12/h  loanpart.list (GET+POST /list) 12/h  loanpart.get 1/s
+//   secondarymarket.buy .sell .cancel .item.cancel (POST {id}/cancel)    1/s
 
 const perSecond = (limit: number): RateLimit => ({ limit, periodMs: 1000, scope: 'endpoint' });
 const perHour = (limit: number): RateLimit => ({ limit, periodMs: 3_600_000, scope: 'endpoint' });
@@ -21,9 +27,27 @@ export const BONDORA_RATE_LIMITS: RateLimitTable = {
 /** Hot lists kept briefly per credential (the TTL itself is configuration). */
 export const BONDORA_CACHED_LISTS = ['auctions.list', 'bids.list'] as const;
 
-/** A bid write changes the investor's bids and the auctions' UserBids/UserBidAmount. */
-const BID_WRITE_STALE = ['bids.list', 'bid.get', 'auctions.list', 'auction.get'];
+/**
+ * After a write, the endpoints whose kept answers are stale. A bid write changes the investor's
+ * bids, the auctions' UserBids/UserBidAmount, the balance's BidRequestAmount and the event log.
+ * A secondary-market write moves money and loan parts and changes what is on sale.
+ */
+const BID_WRITE_STALE = ['bids.list', 'bid.get', 'auctions.list', 'auction.get', 'account.balance', 'eventlog.list'];
+const MARKET_WRITE_STALE = [
+  'account.balance',
+  'account.investments',
+  'secondarymarket.search',
+  'secondarymarket.get',
+  'secondarymarket.list',
+  'loanpart.get',
+  'loanpart.list',
+  'eventlog.list',
+];
 export const BONDORA_INVALIDATES: Readonly<Record<string, readonly string[]>> = {
   'bid.place': BID_WRITE_STALE,
   'bid.cancel': BID_WRITE_STALE,
+  'secondarymarket.buy': MARKET_WRITE_STALE,
+  'secondarymarket.sell': MARKET_WRITE_STALE,
+  'secondarymarket.cancel': MARKET_WRITE_STALE,
+  'secondarymarket.item.cancel': MARKET_WRITE_STALE,
 };
