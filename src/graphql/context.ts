@@ -3,6 +3,7 @@ import type { BondoraConnections } from '../auth/bondora.connections.js';
 import type { Caller } from '../auth/caller.js';
 import type { EventLog } from '../events/event.log.js';
 import type { BondLoaders } from '../loaders/bond.loaders.js';
+import type { BondoraAccountLoaders } from '../loaders/bondora.account.loaders.js';
 import type { BondoraLoaders } from '../loaders/bondora.loaders.js';
 import type { BondClient } from '../upstream/bond/bond.client.js';
 import type { BondoraClient } from '../upstream/bondora/bondora.client.js';
@@ -15,6 +16,8 @@ export interface GatewayContext {
   bond: BondClient;
   bondoraLoaders: BondoraLoaders;
   bondLoaders: BondLoaders;
+  /** The investor's loan parts and secondary-market items, through Bondora's bulk /list endpoints. */
+  accountLoaders: BondoraAccountLoaders;
   /** Which Bondora credential this request acts with (decided on first use). */
   bondoraAccess: CallerBondoraAccess;
   /** Per-caller Bondora OAuth connections; undefined when no Bondora application is configured. */

@@ -1,7 +1,10 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AccountResolver, InvestmentResolver } from './bondora/account.resolver.js';
 import { AuctionResolver } from './bondora/auction.resolver.js';
 import { BidResolver, CancelBidPayloadResolver, PlacedBidResolver } from './bondora/bid.resolver.js';
+import { LoanPartResolver } from './bondora/loan-part.resolver.js';
+import { SECONDARY_MARKET_RESOLVERS } from './bondora/secondary-market.resolver.js';
 import { CreditApplicationResolver } from './bond/credit-application.resolver.js';
 import { MeResolver } from './caller/me.resolver.js';
 import { EventResolver } from './events/event.resolver.js';
@@ -11,6 +14,11 @@ export const RESOLVERS = [
   BidResolver,
   PlacedBidResolver,
   CancelBidPayloadResolver,
+  // The investor's account; the secondary market's resolvers follow these (they load LoanPart through accountLoaders).
+  AccountResolver,
+  InvestmentResolver,
+  LoanPartResolver,
+  ...SECONDARY_MARKET_RESOLVERS,
   CreditApplicationResolver,
   MeResolver,
   EventResolver,

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { BondClient } from '../upstream/bond/bond.client.js';
-import type { BondApplicationDto } from '../upstream/bond/bond.dto.js';
+import type { BondAdverseActionDto, BondApplicationDto } from '../upstream/bond/bond.dto.js';
 import { mapSettledLimit } from './concurrency.js';
 import { BATCHING, idLoaderOptions, type LoaderSettings } from './loader.options.js';
 import { nullIfNotFound } from './not-found.js';
@@ -10,10 +10,16 @@ export const APPLICATION_CONCURRENCY = 8;
 
 export class BondLoaders {
   readonly application: DataLoader<string, BondApplicationDto | null>;
+  /** By application id; null when Bond has none (its 404). */
+  readonly adverseAction: DataLoader<string, BondAdverseActionDto | null>;
 
   constructor(client: BondClient, settings: LoaderSettings = BATCHING) {
     this.application = new DataLoader(
       (ids) => mapSettledLimit(ids, APPLICATION_CONCURRENCY, (id) => nullIfNotFound(client.getApplication(id))),
+      idLoaderOptions(settings),
+    );
+    this.adverseAction = new DataLoader(
+      (ids) => mapSettledLimit(ids, APPLICATION_CONCURRENCY, (id) => nullIfNotFound(client.getAdverseAction(id))),
       idLoaderOptions(settings),
     );
   }
@@ -25,5 +31,7 @@ export class BondLoaders {
   /** A write returns the new state: later reads in the request must see it, not the cached one. */
   replaceApplication(application: BondApplicationDto): void {
     this.application.clear(application.application_id).prime(application.application_id, application);
+    // A submit can end in a denial, and with it an adverse action.
+    this.adverseAction.clear(application.application_id);
   }
 }

@@ -5,6 +5,7 @@ import type { Caller } from '../auth/caller.js';
 import type { EventLog } from '../events/event.log.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { BondLoaders } from '../loaders/bond.loaders.js';
+import { BondoraAccountLoaders } from '../loaders/bondora.account.loaders.js';
 import { BondoraLoaders } from '../loaders/bondora.loaders.js';
 import type { LoaderSettings } from '../loaders/loader.options.js';
 import { BondClient } from '../upstream/bond/bond.client.js';
@@ -69,17 +70,23 @@ export function createContextBuilder(deps: ContextDeps) {
     // Clients and loaders are made on first use: a subscription renews them before every event, and
     // most events (an auction's id and rating) never touch an upstream.
     let allowance = request.calls;
-    let parts: Pick<GatewayContext, 'bondora' | 'bond' | 'bondoraLoaders' | 'bondLoaders'> | undefined;
+    let parts: Pick<GatewayContext, 'bondora' | 'bond' | 'bondoraLoaders' | 'bondLoaders' | 'accountLoaders'> | undefined;
     const make = (): NonNullable<typeof parts> => {
       // One deadline per operation: every field's rate-limit waits count against the same budget of time.
       const scope = { signal: request.signal, deadline: Date.now() + deps.rateLimitWaitMs, calls: (allowance ??= fresh()) };
       const bondora = new BondoraClient(deps.bondoraHttp, bondoraAccess, scope);
       // Bond's key is the brand's, shared by every caller: each call spends the caller's share of it.
       const bond = new BondClient(deps.bondHttp, { ...scope, shareOf: request.caller.id });
-      return { bondora, bond, bondoraLoaders: new BondoraLoaders(bondora, deps.loaders), bondLoaders: new BondLoaders(bond, deps.loaders) };
+      return {
+        bondora,
+        bond,
+        bondoraLoaders: new BondoraLoaders(bondora, deps.loaders),
+        bondLoaders: new BondLoaders(bond, deps.loaders),
+        accountLoaders: new BondoraAccountLoaders(bondora, deps.loaders),
+      };
     };
     const fresh = (): CallAllowance => ({ max: deps.maxUpstreamCalls, made: 0 });
-    for (const name of ['bondora', 'bond', 'bondoraLoaders', 'bondLoaders'] as const) {
+    for (const name of ['bondora', 'bond', 'bondoraLoaders', 'bondLoaders', 'accountLoaders'] as const) {
       Object.defineProperty(context, name, { enumerable: true, get: () => (parts ??= make())[name] });
     }
     const renew = (): void => {

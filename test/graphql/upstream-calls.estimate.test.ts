@@ -74,6 +74,20 @@ describe('estimateUpstreamCalls', () => {
     ['placeBids with the bid and auction of each', `mutation { placeBids(input: { bids: [] }) { bids { bid { id } auction { id } } } }`, 1 + 1 + 1],
     ['cancelBid with the bid', `mutation { cancelBid(id: "${ID}") { accepted bid { status } } }`, 1 + 1],
     ['each write pays its own lists (writes reset them)', `mutation { a: cancelBid(id: "${ID}") { bid { id } } b: cancelBid(id: "${ID}") { bid { id } } }`, 2 + 2],
+    // Bond adverse actions: one call per application, shared by aliases on it.
+    ['adverseAction of one application', `{ creditApplication(id: "${ID}") { adverseAction { reasons } again: adverseAction { id } } }`, 1 + 1],
+    ['adverseAction of 20 listed applications', '{ creditApplications(first: 20) { nodes { adverseAction { reasons } } } }', 1 + 20],
+    // The secondary market: a window of at most two pages; loan parts and item summaries through the bulk loaders.
+    ['secondaryMarket(first: 100) with loan parts', '{ secondaryMarket(first: 100) { nodes { id loanPart { id } } } }', 2 + 1],
+    ['secondaryMarket with the summary-only fields', '{ secondaryMarket(first: 50) { nodes { number plannedCloseDate loanPart { id } } } }', 2 + 1 + 1],
+    ['two aliased secondaryMarketItem lookups share one list call', `{ a: secondaryMarketItem(id: "${ID}") { id number } b: secondaryMarketItem(id: "${ID}") { loanPart { id } } }`, 1 + 1],
+    ['sellLoanParts with each new item and loan part', 'mutation { sellLoanParts(input: { items: [] }) { accepted items { item { id } loanPart { id } } } }', 1 + 1 + 1],
+    ['buy then cancel, each with its items', 'mutation { a: buySecondaryMarketItems(input: { itemIds: [] }) { items { id } } b: cancelSecondaryMarketItems(input: { itemIds: [] }) { accepted items { loanPart { id } } } }', 2 + 3],
+    // The investor's account: the balance one call, investments and events windows, loan parts one list per operation.
+    ['the portfolio screen', '{ account { balance { balance fetchedAt } investments(first: 100) { nodes { id loanPart { id scheduledPayments { totalAmount } } } } } }', 1 + 2 + 1],
+    ['account events', '{ account { events(first: 10, filter: { eventType: SM_SELL }) { totalCount } } }', 2],
+    ['account alone checks the connection only', '{ account { __typename } }', 0],
+    ['loanPart by id, aliased', `{ a: loanPart(id: "${ID}") { id } b: loanPart(id: "${ID}") { loanTransfers { date } } }`, 2],
     // Free.
     ['_service', '{ _service { sdl } }', 0],
     ['introspection', '{ __schema { types { name fields { name } } } __type(name: "Auction") { name } __typename }', 0],

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BOND_MAX_PAGE_SIZE, type BondApplicationDto } from '../../upstream/bond/bond.dto.js';
 import { applicationNotFound, applicationsCustomer, forbidden, mayAccessApplication, RequiresScopes, seesAllApplications } from '../access.guard.js';
 import type { GatewayContext } from '../context.js';
@@ -16,6 +16,8 @@ import {
   toApplicantUpdate,
   toApplicationCreate,
 } from './credit-application.input.js';
+import { toAdverseAction } from './adverse-action.mapper.js';
+import { AdverseAction } from './adverse-action.type.js';
 import { toCreditApplication } from './credit-application.mapper.js';
 import { CreditApplication, CreditApplicationConnection } from './credit-application.type.js';
 
@@ -74,6 +76,17 @@ export class CreditApplicationResolver {
     );
     ctx.bondLoaders.primeApplications(page.items);
     return toConnection('application', page.items.map(toCreditApplication), (a) => a.id, page);
+  }
+
+  @FieldResolver(() => AdverseAction, {
+    nullable: true,
+    description: 'Why Bond denied the application; null when there is none (Bond answers 404). One Bond call per application.',
+  })
+  @RequiresScopes('applications:read')
+  async adverseAction(@Root() application: CreditApplication, @Ctx() ctx: GatewayContext): Promise<AdverseAction | null> {
+    // The parent is already one the caller may see; checked again so no path fetches someone else's.
+    if (!mayAccessApplication(ctx.caller, application.applicant.customerId)) return null;
+    return mapped(ctx.bondLoaders.adverseAction.load(application.id), toAdverseAction);
   }
 
   @Mutation(() => CreditApplication, { description: "Changes the applicant's employment status, income or housing payment." })

@@ -32,6 +32,12 @@ export const ACTIVE_AUCTIONS_LIST = 'bondora:active-auctions';
 export const INVESTOR_BIDS_LIST = 'bondora:investor-bids';
 /** GET /auction/{id}: the extended model behind the detail-only auction fields. */
 export const AUCTION_DETAIL = 'bondora:auction-detail';
+/** GET /credit/applications/{id}/adverse-actions: Bond has no bulk read, so one call per application. */
+export const ADVERSE_ACTION = 'bond:adverse-action';
+/** POST loanpart/list: the loan-part loader answers every id of a request in one call (per 1000 ids). */
+export const LOAN_PART_LIST = 'bondora:loan-part-list';
+/** POST secondarymarket/list: the market-item loader answers every id of a request in one call (per 1000 ids). */
+export const MARKET_ITEM_LIST = 'bondora:market-item-list';
 
 const free: UpstreamCost = { kind: 'calls', calls: 0 };
 const calls = (n: number): UpstreamCost => ({ kind: 'calls', calls: n });
@@ -70,6 +76,34 @@ export const UPSTREAM_CALL_COSTS: Readonly<Record<string, UpstreamCost>> = {
   'PlacedBid.auction': activeAuctions,
   'PlacedBid.bid': investorBids,
   'CancelBidPayload.bid': investorBids,
+  'CreditApplication.adverseAction': { kind: 'perItem', detail: ADVERSE_ACTION },
+
+  // The investor's account. Query.account itself only checks that the caller has a Bondora
+  // credential (no upstream call). The balance and investments are kept per credential for their
+  // window, so a call here may well be answered without reaching Bondora; the bound counts it anyway.
+  'Query.account': free,
+  'Account.balance': calls(1),
+  // Investments come in blocks of 1000, events in pages: a window of at most 100 spans at most two.
+  'Account.investments': { kind: 'window', calls: 2 },
+  'Account.events': { kind: 'window', calls: 2 },
+  'Investment.loanPart': { kind: 'perOperation', list: LOAN_PART_LIST },
+  // A lookup by id: each alias counts (aliases of one level share one call in fact).
+  'Query.loanPart': calls(1),
+
+  // The secondary market: a listing window spans at most two pages; by-id reads and loan parts go
+  // through the bulk loaders, one list call per request (after each write, since writes clear them).
+  'Query.secondaryMarket': { kind: 'window', calls: 2 },
+  'Query.secondaryMarketItem': { kind: 'perOperation', list: MARKET_ITEM_LIST },
+  'SecondaryMarketItem.loanPart': { kind: 'perOperation', list: LOAN_PART_LIST },
+  'SecondaryMarketItem.number': { kind: 'perOperation', list: MARKET_ITEM_LIST },
+  'SecondaryMarketItem.plannedCloseDate': { kind: 'perOperation', list: MARKET_ITEM_LIST },
+  'BuySecondaryMarketItemsPayload.items': { kind: 'perOperation', list: MARKET_ITEM_LIST },
+  'CancelSecondaryMarketItemsPayload.items': { kind: 'perOperation', list: MARKET_ITEM_LIST },
+  'ListedLoanPart.item': { kind: 'perOperation', list: MARKET_ITEM_LIST },
+  'ListedLoanPart.loanPart': { kind: 'perOperation', list: LOAN_PART_LIST },
+  'Mutation.buySecondaryMarketItems': calls(1),
+  'Mutation.sellLoanParts': calls(1),
+  'Mutation.cancelSecondaryMarketItems': calls(1),
 
   // Writes: updateCreditApplicant reads the application to check ownership before its PATCH.
   'Mutation.updateCreditApplicant': calls(2),

@@ -4,6 +4,7 @@ import type { RequestScope } from '../request.scope.js';
 import { UpstreamError } from '../upstream.error.js';
 import { BOND_INVALIDATES, BOND_RATE_LIMITS } from './bond.limits.js';
 import type {
+  BondAdverseActionDto,
   BondApplicantPatchDto,
   BondApplicationCreateDto,
   BondApplicationDto,
@@ -121,6 +122,23 @@ export class BondClient {
     );
   }
 
+  /**
+   * The application's adverse action. Bond answers 404 when there is none (a NOT_FOUND
+   * UpstreamError, as for an unknown application). Its docs leave open whether the body is one
+   * object or a list: a list yields its newest entry, an empty one counts as none.
+   */
+  async getAdverseAction(applicationId: string): Promise<BondAdverseActionDto> {
+    const body = await this.json({
+      method: 'GET',
+      endpoint: 'application.adverse_actions',
+      path: `/credit/applications/${encodeURIComponent(applicationId)}/adverse-actions`,
+    });
+    const dto = Array.isArray(body) ? newest(body as BondAdverseActionDto[]) : (body as BondAdverseActionDto | undefined);
+    if (dto === null) throw new UpstreamError('bond', 'NOT_FOUND', 'Bond has no such item', { status: 404 });
+    if (!dto || typeof dto !== 'object' || typeof dto.id !== 'string' || !Array.isArray(dto.reasons)) throw shapeError('an adverse action');
+    return dto;
+  }
+
   private async json(req: HttpRequest): Promise<unknown> {
     const response = await this.http.request({ ...req, ...this.scope });
     return response.body;
@@ -131,6 +149,12 @@ function application(body: unknown): BondApplicationDto {
   const dto = body as BondApplicationDto | undefined;
   if (!dto || typeof dto.application_id !== 'string' || !dto.applicant) throw shapeError('a credit application');
   return dto;
+}
+
+function newest(list: BondAdverseActionDto[]): BondAdverseActionDto | null {
+  const dated = list.filter((a) => a && typeof a === 'object');
+  if (dated.length === 0) return null;
+  return dated.reduce((a, b) => (String(b.date_created ?? '') > String(a.date_created ?? '') ? b : a));
 }
 
 function shapeError(expected: string): UpstreamError {

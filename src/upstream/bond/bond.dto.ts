@@ -81,6 +81,20 @@ export interface BondApplicationCreateDto {
   applicant: BondApplicantPatchDto & { customer_id: string };
 }
 
+/**
+ * GET /credit/applications/{id}/adverse-actions: why an application was denied. Bond answers 404
+ * (the credit service's error shape) when the application has none.
+ */
+export interface BondAdverseActionDto {
+  id: string;
+  application_id: string;
+  date_created: string;
+  date_updated: string;
+  /** The service that decided, e.g. "kyc". */
+  service: string;
+  reasons: string[];
+}
+
 /** The standard Bond error envelope (capitalised keys). */
 export interface BondStandardErrorDto {
   Message: string;

@@ -3,7 +3,7 @@ import type { RateLimitTable } from '../rate.scheduler.js';
 import type { RequestScope } from '../request.scope.js';
 import { UpstreamError } from '../upstream.error.js';
 import type { BondoraCredential } from './bondora.credential.js';
-import { BONDORA_CACHED_LISTS, BONDORA_INVALIDATES, BONDORA_RATE_LIMITS } from './bondora.limits.js';
+import { BONDORA_CACHED_LISTS, BONDORA_INVALIDATES, BONDORA_RATE_LIMITS, windowCacheTtls } from './bondora.limits.js';
 import {
   BONDORA_MAX_LIST_IDS,
   BONDORA_MAX_MARKET_ITEMS_PER_REQUEST,
@@ -34,6 +34,14 @@ export interface BondoraPage<T> {
   pageSize: number;
   pageNr: number;
   totalCount: number;
+  /** When Bondora gave this answer: a kept answer is served later but keeps its own time. */
+  fetchedAt: Date;
+}
+
+/** An answer with the time Bondora gave it. */
+export interface Fetched<T> {
+  value: T;
+  fetchedAt: Date;
 }
 
 export interface BondoraHttpOptions {
@@ -49,14 +57,15 @@ export interface BondoraHttpOptions {
 
 export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
   const ttl = options.listCacheTtlMs ?? 0;
+  const rateLimits = options.rateLimits === false ? undefined : (options.rateLimits ?? BONDORA_RATE_LIMITS);
   return new HttpClient({
     upstream: 'bondora',
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     describeError: describeBondoraError,
     failureInBody: bondoraFailureStatus,
-    rateLimits: options.rateLimits === false ? undefined : (options.rateLimits ?? BONDORA_RATE_LIMITS),
-    cache: { ttlMs: Object.fromEntries(BONDORA_CACHED_LISTS.map((endpoint) => [endpoint, ttl])) },
+    rateLimits,
+    cache: { ttlMs: { ...Object.fromEntries(BONDORA_CACHED_LISTS.map((endpoint) => [endpoint, ttl])), ...windowCacheTtls(rateLimits) } },
     invalidates: BONDORA_INVALIDATES,
     callerSharePercent: options.callerSharePercent,
   });
@@ -79,6 +88,18 @@ export function describeBondoraError(body: unknown): UpstreamErrorBody | undefin
     message: typeof first.Message === 'string' ? first.Message : undefined,
     details: typeof first.Details === 'string' ? first.Details : undefined,
   };
+}
+
+/**
+ * When each envelope arrived. The HTTP layer hands a kept answer to every later reader as the same
+ * object, and its first reader is the call that fetched it: the first sight of an envelope is its fetch time.
+ */
+const ARRIVED = new WeakMap<object, Date>();
+
+function arrivalOf(envelope: object): Date {
+  let at = ARRIVED.get(envelope);
+  if (!at) ARRIVED.set(envelope, (at = new Date()));
+  return at;
 }
 
 /**
@@ -118,9 +139,15 @@ export class BondoraClient {
     await this.envelope({ method: 'POST', endpoint: 'bid.cancel', path: `/api/v1/bid/${encodeURIComponent(id)}/cancel` });
   }
 
-  /** 12 per hour at Bondora: callers keep the answer for the window. */
+  /** 12 per hour at Bondora: the HTTP layer keeps each credential's answer for a slot of that budget. */
   async getBalance(): Promise<MyAccountBalanceDto> {
-    return this.payload<MyAccountBalanceDto>({ method: 'GET', endpoint: 'account.balance', path: '/api/v1/account/balance' });
+    return (await this.getBalanceFetched()).value;
+  }
+
+  /** The balance with the time Bondora gave it (earlier than now when it is a kept answer). */
+  async getBalanceFetched(): Promise<Fetched<MyAccountBalanceDto>> {
+    const envelope = await this.envelope({ method: 'GET', endpoint: 'account.balance', path: '/api/v1/account/balance' });
+    return { value: envelope.Payload as MyAccountBalanceDto, fetchedAt: arrivalOf(envelope) };
   }
 
   /** 5 per hour at Bondora; without SalesStatus only active (unsold) investments are listed. */
@@ -231,6 +258,7 @@ export class BondoraClient {
       pageSize: envelope.PageSize,
       pageNr: envelope.PageNr,
       totalCount: envelope.TotalCount,
+      fetchedAt: arrivalOf(envelope),
     };
   }
 
@@ -270,6 +298,7 @@ export class BondoraClient {
     if (!envelope || typeof envelope !== 'object' || typeof envelope.Success !== 'boolean') {
       throw this.shapeError('an API envelope');
     }
+    arrivalOf(envelope);
     return envelope;
   }
 

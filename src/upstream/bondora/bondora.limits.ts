@@ -28,6 +28,25 @@ export const BONDORA_RATE_LIMITS: RateLimitTable = {
 export const BONDORA_CACHED_LISTS = ['auctions.list', 'bids.list'] as const;
 
 /**
+ * Endpoints whose hourly budget is too small to spend per request: each credential's last answer is
+ * kept for one average slot of the budget in effect (period / limit: the balance 5 minutes, the
+ * investments 12), and shared by every request of that credential meanwhile. Without budgets
+ * (an upstream that does not throttle) nothing is kept.
+ */
+export const BONDORA_WINDOW_CACHED = ['account.balance', 'account.investments'] as const;
+
+/** TTL per window-cached endpoint under a budget table: one average slot of its budget. */
+export function windowCacheTtls(limits: RateLimitTable | undefined): Record<string, number> {
+  if (!limits) return {};
+  return Object.fromEntries(
+    BONDORA_WINDOW_CACHED.map((endpoint) => {
+      const limit = limits.endpoints?.[endpoint] ?? limits.default;
+      return [endpoint, Math.ceil(limit.periodMs / limit.limit)];
+    }),
+  );
+}
+
+/**
  * After a write, the endpoints whose kept answers are stale. A bid write changes the investor's
  * bids, the auctions' UserBids/UserBidAmount, the balance's BidRequestAmount and the event log.
  * A secondary-market write moves money and loan parts and changes what is on sale.
