@@ -339,7 +339,8 @@ function integer(read: Reader, name: string, fallback: number, min: number, max:
   return value;
 }
 
-export const DEFAULT_BONDORA_SCOPES = 'BidsRead BidsEdit';
+// Everything the gateway serves: bids, the account and its investments, and trading on the secondary market.
+export const DEFAULT_BONDORA_SCOPES = 'BidsRead BidsEdit Investments SmBuy SmSell';
 
 function bondoraOAuth(read: Reader): BondoraOAuthConfig {
   const oauth: BondoraOAuthConfig = {
