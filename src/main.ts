@@ -7,7 +7,7 @@ import { startDevAuth, type DevAuth } from './server/dev.auth.js';
 import { startGateway } from './server/gateway.server.js';
 import { graphiqlHeaders } from './server/graphiql.examples.js';
 import { jsonLogger } from './server/logger.js';
-import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisTokenStore } from './server/redis.stores.js';
+import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisResponseStore, RedisTokenStore } from './server/redis.stores.js';
 import { RedisKeyValueCache } from './server/redis.apq.cache.js';
 import { trustedDocumentsOf } from './server/trusted-documents.manifest.js';
 import { startUpstreams } from './server/upstreams.start.js';
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       loginStates: new RedisLoginStateStore(redis, config.redis.keyPrefix),
       connections: new RedisConnectionStore(redis, config.redis.keyPrefix, cipher),
       tokens: new RedisTokenStore(redis, config.redis.keyPrefix, cipher),
+      responses: new RedisResponseStore(redis, config.redis.keyPrefix, cipher),
     };
   // With Redis every replica shares one event log; its live reader needs a connection of its own.
   const events = redis

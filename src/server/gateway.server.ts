@@ -12,6 +12,7 @@ import express from 'express';
 import type { GatewayContext } from '../graphql/context.js';
 import type { LoaderSettings } from '../loaders/loader.options.js';
 import type { RateLimitTable } from '../upstream/rate.scheduler.js';
+import type { SharedResponseStore } from '../upstream/response.cache.js';
 import { createErrorFormatter } from '../graphql/error.mapper.js';
 import { subgraphSchema } from './subgraph.schema.js';
 import { createBondHttp } from '../upstream/bond/bond.client.js';
@@ -99,7 +100,7 @@ export interface GatewayOptions {
   /** Depth, alias, cost, batch and body-size limits (DEFAULT_QUERY_LIMITS when omitted). */
   limits?: QueryLimits;
   /** Login states and OAuth tokens shared with other gateway processes (in this process when omitted). */
-  sharedState?: { loginStates: LoginStateStore; connections: ConnectionStore; tokens: TokenStore };
+  sharedState?: { loginStates: LoginStateStore; connections: ConnectionStore; tokens: TokenStore; responses?: SharedResponseStore };
   /** Benchmark-only: `{ batching: false }` measures what a naive resolver would cost upstream. */
   loaders?: LoaderSettings;
   /** GraphiQL for browsers that open /graphql (default true); production turns it off unless configured. */
@@ -135,7 +136,7 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     sharePercent: DEFAULT_CALLER_SHARE_PERCENT,
     rateLimit: DEFAULT_CALLER_RATE_LIMIT,
   };
-  const shares = { callerSharePercent: callers.sharePercent };
+  const shares = { callerSharePercent: callers.sharePercent, sharedResponses: options.sharedState?.responses };
   const bondoraHttp = createBondoraHttp({ ...upstreams.bondora, ...shares, baseUrl: upstreams.bondora.url, timeoutMs: upstreams.timeoutMs });
   const bondHttp = createBondHttp({ ...upstreams.bond, ...shares, baseUrl: upstreams.bond.url, timeoutMs: upstreams.timeoutMs });
   const schema = await subgraphSchema();

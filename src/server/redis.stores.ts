@@ -9,6 +9,7 @@ import {
 } from '../auth/bondora.connections.js';
 import type { TokenCipher } from '../auth/token.cipher.js';
 import type { StoredTokens, TokenStore } from '../upstream/bondora/bondora.credential.js';
+import type { SharedResponseStore } from '../upstream/response.cache.js';
 
 // State that several gateway processes behind one load balancer must share: a login started on
 // one process may come back to another, and a token refreshed by one serves all. Keys live under
@@ -66,6 +67,54 @@ export class RedisConnectionStore implements ConnectionStore {
 
   private key(callerId: string): string {
     return `${this.prefix}bondora:connection:${createHash('sha256').update(callerId).digest('base64url')}`;
+  }
+}
+
+/**
+ * Kept upstream answers (a credential's balance for its window, the short list caches) shared by
+ * every replica: one hash per (credential, endpoint), so a write drops them all with one DEL. The
+ * answers are account data, so they are sealed like the tokens.
+ */
+export class RedisResponseStore implements SharedResponseStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly cipher: TokenCipher,
+  ) {}
+
+  async get(credential: string, endpoint: string, key: string): Promise<string | undefined> {
+    const hash = this.hash(credential, endpoint);
+    const sealed = await this.redis.hget(hash, this.field(key));
+    return sealed ? this.cipher.decrypt(sealed, hash) : undefined;
+  }
+
+  async set(credential: string, endpoint: string, key: string, value: string, ttlMs: number): Promise<void> {
+    const hash = this.hash(credential, endpoint);
+    await this.redis.multi().hset(hash, this.field(key), this.cipher.encrypt(value, hash)).pexpire(hash, Math.max(1, Math.ceil(ttlMs))).exec();
+  }
+
+  async invalidate(credential: string | undefined, endpoints: readonly string[]): Promise<void> {
+    if (credential !== undefined) {
+      await this.redis.del(...endpoints.map((endpoint) => this.hash(credential, endpoint)));
+      return;
+    }
+    // Every credential (a webhook said the data changed for everyone): found with SCAN, which never blocks Redis.
+    for (const endpoint of endpoints) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}responses:*:${endpoint}`, 'COUNT', 500);
+        cursor = next;
+        if (keys.length) await this.redis.del(...keys);
+      } while (cursor !== '0');
+    }
+  }
+
+  private hash(credential: string, endpoint: string): string {
+    return `${this.prefix}responses:${credential}:${endpoint}`;
+  }
+
+  private field(key: string): string {
+    return createHash('sha256').update(key).digest('base64url');
   }
 }
 

@@ -5,7 +5,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { CallerShares } from './caller.share.js';
 import { RateLimitWait, RateScheduler, sleep, type RateLimitTable } from './rate.scheduler.js';
 import type { RequestScope } from './request.scope.js';
-import { ResponseCache, type CacheSettings } from './response.cache.js';
+import { ResponseCache, type CacheSettings, type SharedResponseStore } from './response.cache.js';
 import { UpstreamError, type UpstreamName } from './upstream.error.js';
 
 // One fetch wrapper for both APIs: base URL, query encoding, JSON bodies, gzip, per-attempt
@@ -33,6 +33,8 @@ export interface HttpResponse {
   headers: Headers;
   /** Parsed JSON, or undefined for an empty body. */
   body: unknown;
+  /** Epoch ms the upstream answered: a kept answer keeps the time it was fetched. */
+  fetchedAt: number;
 }
 
 /** What an API's error body says, in its own words. */
@@ -67,6 +69,8 @@ export interface HttpClientOptions {
   maxConnections?: number;
   /** The most of a shared budget one caller may spend (requests carrying `shareOf`); 100 = no limit. */
   callerSharePercent?: number;
+  /** Kept answers shared with other gateway processes (Redis); this process's memory only when absent. */
+  sharedResponses?: SharedResponseStore;
 }
 
 export class HttpClient {
@@ -91,13 +95,17 @@ export class HttpClient {
     this.scheduler = options.rateLimits ? new RateScheduler(options.rateLimits) : undefined;
     const percent = options.callerSharePercent ?? 100;
     this.shares = this.scheduler && percent < 100 ? new CallerShares(percent) : undefined;
-    this.responses = new ResponseCache<HttpResponse>(options.cache ?? { ttlMs: {} });
+    this.responses = new ResponseCache<HttpResponse>(
+      options.cache ?? { ttlMs: {} },
+      Date.now,
+      options.sharedResponses && { store: options.sharedResponses, encode: encodeResponse, decode: decodeResponse },
+    );
     this.pool = new Agent({ keepAliveTimeout: 30_000, connections: options.maxConnections ?? 64 });
   }
 
   /** The upstream said these endpoints changed for everyone (a webhook): no credential's kept answer stands. */
   forget(endpoints: readonly string[]): void {
-    this.responses.invalidate(undefined, endpoints);
+    void this.responses.invalidate(undefined, endpoints);
   }
 
   /** Closes the pooled connections (at shutdown). */
@@ -130,7 +138,7 @@ export class HttpClient {
     } finally {
       // Even a failed write may have been applied upstream.
       const stale = this.options.invalidates?.[req.endpoint];
-      if (stale) this.responses.invalidate(credential, stale);
+      if (stale) await this.responses.invalidate(credential, stale);
     }
   }
 
@@ -215,7 +223,12 @@ export class HttpClient {
       const raw = Buffer.from(await response.body.arrayBuffer());
       const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
       const text = (encoding.includes('gzip') ? await gunzipAsync(raw) : raw).toString('utf8');
-      return { status: response.statusCode, headers: toHeaders(response.headers), body: this.parse(text, response.statusCode) };
+      return {
+        status: response.statusCode,
+        headers: toHeaders(response.headers),
+        body: this.parse(text, response.statusCode),
+        fetchedAt: Date.now(),
+      };
     } catch (error) {
       throw this.transportError(error, timedOut);
     } finally {
@@ -277,6 +290,16 @@ export class HttpClient {
     }
     return new UpstreamError(this.upstream, 'UNAVAILABLE', `${name} could not be reached`, { cause: error });
   }
+}
+
+/** A kept answer as text for a shared store, and back. */
+function encodeResponse(response: HttpResponse): string {
+  return JSON.stringify({ status: response.status, headers: [...response.headers], body: response.body, fetchedAt: response.fetchedAt });
+}
+
+function decodeResponse(text: string): HttpResponse {
+  const { status, headers, body, fetchedAt } = JSON.parse(text) as { status: number; headers: Array<[string, string]>; body: unknown; fetchedAt: number };
+  return { status, headers: new Headers(headers), body, fetchedAt };
 }
 
 export function encodeQuery(query: HttpRequest['query']): string {

@@ -10,6 +10,22 @@ export interface CacheSettings {
   maxEntries?: number;
 }
 
+/**
+ * Kept answers shared by several gateway processes (Redis): a credential's balance fetched by one
+ * replica serves the others for the rest of its window. Values are opaque strings to the store.
+ */
+export interface SharedResponseStore {
+  get(credential: string, endpoint: string, key: string): Promise<string | undefined>;
+  set(credential: string, endpoint: string, key: string, value: string, ttlMs: number): Promise<void>;
+  invalidate(credential: string | undefined, endpoints: readonly string[]): Promise<void>;
+}
+
+export interface SharedCodec<T> {
+  store: SharedResponseStore;
+  encode(value: T): string;
+  decode(text: string): T;
+}
+
 interface Entry<T> {
   credential: string;
   endpoint: string;
@@ -25,6 +41,8 @@ export class ResponseCache<T> {
   constructor(
     private readonly settings: CacheSettings,
     private readonly now: () => number = Date.now,
+    /** With one, kept answers are also read from and written to the store other processes share. */
+    private readonly shared?: SharedCodec<T>,
   ) {
     this.maxEntries = settings.maxEntries ?? 1000;
   }
@@ -41,13 +59,26 @@ export class ResponseCache<T> {
 
     let pending = this.inflight.get(id);
     if (!pending) {
-      pending = load();
-      this.inflight.set(id, pending);
       const ttl = this.settings.ttlMs[endpoint] ?? 0;
+      let expires = 0;
+      pending = (async () => {
+        const remote = ttl > 0 ? await this.fromShared(credential, endpoint, key) : undefined;
+        if (remote) {
+          expires = remote.expires;
+          return remote.value;
+        }
+        const value = await load();
+        expires = this.now() + ttl;
+        if (ttl > 0) this.toShared(credential, endpoint, key, value, expires);
+        return value;
+      })();
+      this.inflight.set(id, pending);
       pending.then(
         (value) => {
           this.inflight.delete(id);
-          if (ttl > 0) this.keep(id, { credential, endpoint, expires: this.now() + ttl, value });
+          // With a shared store the answer lives there alone: a write through another replica drops it
+          // for everyone, which a copy kept in this process would not see.
+          if (ttl > 0 && !this.shared) this.keep(id, { credential, endpoint, expires, value });
         },
         () => this.inflight.delete(id),
       );
@@ -55,11 +86,34 @@ export class ResponseCache<T> {
     return signal ? raceAbort(pending, signal) : pending;
   }
 
-  /** Drops what this credential (every credential when undefined) has kept for these endpoints. */
-  invalidate(credential: string | undefined, endpoints: readonly string[]): void {
+  /** A shared store that is down or slow is a miss: this process asks the upstream itself. */
+  private async fromShared(credential: string, endpoint: string, key: string): Promise<{ value: T; expires: number } | undefined> {
+    if (!this.shared) return undefined;
+    try {
+      const text = await this.shared.store.get(credential, endpoint, key);
+      if (!text) return undefined;
+      const { expires, value } = JSON.parse(text) as { expires: number; value: string };
+      return expires > this.now() ? { expires, value: this.shared.decode(value) } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private toShared(credential: string, endpoint: string, key: string, value: T, expires: number): void {
+    if (!this.shared) return;
+    const text = JSON.stringify({ expires, value: this.shared.encode(value) });
+    void this.shared.store.set(credential, endpoint, key, text, expires - this.now()).catch(() => undefined);
+  }
+
+  /**
+   * Drops what this credential (every credential when undefined) has kept for these endpoints, here
+   * and in the shared store, so a read after a write never sees the answer from before it.
+   */
+  async invalidate(credential: string | undefined, endpoints: readonly string[]): Promise<void> {
     for (const [id, entry] of this.entries) {
       if ((credential === undefined || entry.credential === credential) && endpoints.includes(entry.endpoint)) this.entries.delete(id);
     }
+    await this.shared?.store.invalidate(credential, endpoints).catch(() => undefined);
   }
 
   private keep(id: string, entry: Entry<T>): void {

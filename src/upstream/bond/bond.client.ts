@@ -1,5 +1,6 @@
 import { HttpClient, type HttpRequest, type UpstreamErrorBody } from '../http.js';
 import type { RateLimitTable } from '../rate.scheduler.js';
+import type { SharedResponseStore } from '../response.cache.js';
 import type { RequestScope } from '../request.scope.js';
 import { UpstreamError } from '../upstream.error.js';
 import { BOND_INVALIDATES, BOND_RATE_LIMITS } from './bond.limits.js';
@@ -21,6 +22,8 @@ export interface BondHttpOptions {
   rateLimits?: RateLimitTable | false;
   /** The most of the key's budget one caller may spend (CALLER_SHARE_PERCENT). */
   callerSharePercent?: number;
+  /** Kept answers shared with other gateway processes (Redis). */
+  sharedResponses?: SharedResponseStore;
 }
 
 export function createBondHttp(options: BondHttpOptions): HttpClient {
@@ -34,6 +37,7 @@ export function createBondHttp(options: BondHttpOptions): HttpClient {
     rateLimits: options.rateLimits === false ? undefined : (options.rateLimits ?? BOND_RATE_LIMITS),
     invalidates: BOND_INVALIDATES,
     callerSharePercent: options.callerSharePercent,
+    sharedResponses: options.sharedResponses,
   });
 }
 

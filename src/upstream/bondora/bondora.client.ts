@@ -1,5 +1,6 @@
 import { HttpClient, type HttpRequest, type UpstreamErrorBody } from '../http.js';
 import type { RateLimitTable } from '../rate.scheduler.js';
+import type { SharedResponseStore } from '../response.cache.js';
 import type { RequestScope } from '../request.scope.js';
 import { UpstreamError } from '../upstream.error.js';
 import type { BondoraCredential } from './bondora.credential.js';
@@ -53,6 +54,8 @@ export interface BondoraHttpOptions {
   listCacheTtlMs?: number;
   /** The most of the gateway's own token's budgets one caller may spend (CALLER_SHARE_PERCENT). */
   callerSharePercent?: number;
+  /** Kept answers shared with other gateway processes (Redis). */
+  sharedResponses?: SharedResponseStore;
 }
 
 export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
@@ -68,6 +71,7 @@ export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
     cache: { ttlMs: { ...Object.fromEntries(BONDORA_CACHED_LISTS.map((endpoint) => [endpoint, ttl])), ...windowCacheTtls(rateLimits) } },
     invalidates: BONDORA_INVALIDATES,
     callerSharePercent: options.callerSharePercent,
+    sharedResponses: options.sharedResponses,
   });
 }
 
@@ -90,10 +94,7 @@ export function describeBondoraError(body: unknown): UpstreamErrorBody | undefin
   };
 }
 
-/**
- * When each envelope arrived. The HTTP layer hands a kept answer to every later reader as the same
- * object, and its first reader is the call that fetched it: the first sight of an envelope is its fetch time.
- */
+/** When Bondora gave each envelope: the HTTP layer stamps every response, kept ones included (Redis too). */
 const ARRIVED = new WeakMap<object, Date>();
 
 function arrivalOf(envelope: object): Date {
@@ -298,7 +299,7 @@ export class BondoraClient {
     if (!envelope || typeof envelope !== 'object' || typeof envelope.Success !== 'boolean') {
       throw this.shapeError('an API envelope');
     }
-    arrivalOf(envelope);
+    if (!ARRIVED.has(envelope)) ARRIVED.set(envelope, new Date(response.fetchedAt));
     return envelope;
   }
 
