@@ -6,9 +6,18 @@ import { postGraphQL } from './gateway.client.js';
 // the simulators' APIs (as any client could), plus the gateway's opaque cursors for op 4's windows.
 
 const UPDATABLE = ['created', 'resubmit_required', 'kyc_started'];
+/** Investments on op 7's page: the investor must hold at least this many for the page to be full. */
+export const PORTFOLIO_PAGE = 100;
 
-export async function gatherFacts(direct: DirectClient, graphqlEndpoint: string, investorTokens: string[]): Promise<BenchFacts> {
-  const [active, bids] = await Promise.all([direct.auctions(20_000, 1), direct.bids(50, 1, investorTokens[0])]);
+export async function gatherFacts(direct: DirectClient, graphqlEndpoint: string, investorTokens: string[], portfolioToken: string): Promise<BenchFacts> {
+  const [active, bids, investments] = await Promise.all([
+    direct.auctions(20_000, 1),
+    direct.bids(50, 1, investorTokens[0]),
+    direct.investments(PORTFOLIO_PAGE, 1, portfolioToken),
+  ]);
+  if (investments.items.length < PORTFOLIO_PAGE) {
+    throw new Error(`op 7 needs an investor with ${PORTFOLIO_PAGE} active investments; the bench's has ${investments.totalCount}`);
+  }
 
   const applications: Array<{ id: string; status: string }> = [];
   for (let after: string | undefined, page = 0; page < 100; page++) {
@@ -32,5 +41,6 @@ export async function gatherFacts(direct: DirectClient, graphqlEndpoint: string,
     applicationWindows: [{ cursor: null, afterId: undefined }, ...fullWindows],
     updatableApplicationId: updatable.id,
     investorTokens,
+    portfolio: { token: portfolioToken, loanPartIds: investments.items.map((i) => i.LoanPartId), totalInvestments: investments.totalCount },
   };
 }

@@ -2,7 +2,16 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gatherFacts } from './bench.facts.js';
 import { benchOperations, TARGET_RATE, type BenchFacts, type BenchOperation } from './bench.operations.js';
-import { renderReport, type BenchReport, type CallCounts, type EventsReport, type FloorReport, type LatencyReport, type ThroughputReport } from './bench.table.js';
+import {
+  renderReport,
+  type BenchReport,
+  type CallCounts,
+  type EventsReport,
+  type FloorReport,
+  type LatencyReport,
+  type OperationReport,
+  type ThroughputReport,
+} from './bench.table.js';
 import { DIRECT_USER_AGENT, DirectClient, type UpstreamEndpoints } from './direct.client.js';
 import { measureLiveEvents } from './events.probe.js';
 import { postGraphQL } from './gateway.client.js';
@@ -13,7 +22,7 @@ import { machineLine, peakRssBytes, rssBytes } from './machine.info.js';
 import { ProcessSupervisor, type Child } from './process.supervisor.js';
 import { summarizeProfile } from './profile.summary.js';
 import { driveFixedRate } from './rate.driver.js';
-import { SimControl, callsBeyond, describeCall, type SimLogEntry } from './sim.control.js';
+import { SimControl, callDifferences, describeCall, type SimLogEntry } from './sim.control.js';
 import { measureThroughput } from './throughput.probe.js';
 import { newWebhookKey } from './webhook.client.js';
 
@@ -27,6 +36,8 @@ import { newWebhookKey } from './webhook.client.js';
 // unmeasured throughput round and prints where its time went.
 // `npm run bench -- --events-only` runs just rows W1 and W2 (live events) against fresh simulators
 // and a fresh gateway, and writes test/artifacts/bench-events.md instead of bench.md.
+// `npm run bench -- --calls-only` runs just the upstream-call counts of rows 1–7 (gateway, naive
+// gateway, minimum; no latency, throughput or events) and writes test/artifacts/bench-calls.md.
 // BENCH_EVENT_SOCKETS sets how many WebSocket connections carry W1's 1,000 subscriptions (default
 // 100, i.e. 10 subscriptions multiplexed on each; 1000 gives each subscription its own socket).
 
@@ -34,6 +45,7 @@ const HARD_DEADLINE_MS = 290_000;
 const UPSTREAM_LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 20);
 const PROFILE = process.argv.includes('--profile');
 const EVENTS_ONLY = process.argv.includes('--events-only');
+const CALLS_ONLY = process.argv.includes('--calls-only');
 /** Untimed lead-in of each fixed-rate phase. */
 const LEAD_IN_MS = 2_000;
 /** Untimed requests per operation before the latency phase (a quarter for the heavy ones). */
@@ -84,7 +96,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(EVENTS.subscribers.perSocket) || EVENTS.subscribers.perSocket < 1) {
     throw new Error(`BENCH_EVENT_SOCKETS=${EVENT_SOCKETS} does not divide ${SUBSCRIBERS} subscriptions evenly`);
   }
+  if (EVENTS_ONLY && CALLS_ONLY) throw new Error('--events-only and --calls-only exclude each other');
   if (EVENTS_ONLY) return eventsOnly();
+  if (CALLS_ONLY) return callsOnly();
   const startedAt = Date.now();
   const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
   const machine = machineLine();
@@ -110,37 +124,15 @@ async function main(): Promise<void> {
   progress(`simulators, gateway (pid ${gateway.pid}) and naive gateway up after ${elapsed()}`);
 
   const direct = new DirectClient(upstreams);
-  const facts = await gatherFacts(direct, endpoint, sims.ready.bondora.investorTokens);
+  const facts = await gatherFacts(direct, endpoint, sims.ready.bondora.investorTokens, sims.ready.bondora.token);
   const operations = benchOperations(facts);
-  await Promise.all(controls.map((c) => c.setLatency(UPSTREAM_LATENCY_MS)));
+  /** The operations with a latency phase (the others are counted only). */
+  const timed = operations.filter((op): op is BenchOperation & { ratePerSecond: number } => op.ratePerSecond !== undefined);
   const readLog = async () => (await Promise.all(controls.map((c) => c.log()))).flat();
   const clearLogs = () => Promise.all(controls.map((c) => c.clearLog()));
 
   // 1. Upstream calls per operation: one request at a time, counted in the simulators' logs.
-  const logOf = async (run: () => Promise<unknown>): Promise<SimLogEntry[]> => {
-    await clearLogs();
-    await run();
-    return readLog();
-  };
-  const counts = new Map<number, CallCounts>();
-  for (const op of operations) {
-    const viaGateway = await logOf(() => postGraphQL(endpoint, op.document, op.variables(0), op.headers(0)));
-    const viaNaive = await logOf(() => postGraphQL(`${naive.ready.url}/graphql`, op.document, op.variables(0), op.headers(0)));
-    const viaDirect = await logOf(() => op.direct(direct, 0));
-    if (viaDirect.length !== op.minimum) {
-      throw new Error(`op ${op.index}: the direct client made ${viaDirect.length} calls but the derived minimum is ${op.minimum}`);
-    }
-    const extra = callsBeyond(viaGateway, viaDirect).map(describeCall);
-    counts.set(op.index, { gateway: viaGateway.length, naive: viaNaive.length, minimum: op.minimum, minimumNote: op.minimumNote, extra });
-    if (extra.length > 0) notes.push(`Op ${op.index}: calls the gateway made beyond the direct client's (simulator log): ${extra.join(', ')}.`);
-    if (op.naivePerItem !== undefined && op.naivePerItem !== viaNaive.length) {
-      notes.push(
-        `Op ${op.index}, naive column: ${viaNaive.length} calls with the loaders off, because the HTTP client (src/upstream/http.ts) still merges identical GETs in flight at the same time; a resolver loading each item on its own makes ${op.naivePerItem}.`,
-      );
-    }
-    const failed = [...viaGateway, ...viaNaive].filter((e) => e.status >= 400);
-    if (failed.length > 0) notes.push(`Op ${op.index}: upstream answered ${failed.map(describeCall).join(', ')}.`);
-  }
+  const counts = await countCalls(operations, { gateway: endpoint, naive: `${naive.ready.url}/graphql` }, direct, controls, notes);
   await naive.stop();
   progress(`call counts done after ${elapsed()}`);
 
@@ -161,10 +153,10 @@ async function main(): Promise<void> {
     }
   }
 
-  // JIT warm-up, untimed: every operation through the gateway and the direct client, as a
+  // JIT warm-up, untimed: every timed operation through the gateway and the direct client, as a
   // deployed gateway would have run them many times before; upstream latency off to be quick.
   await Promise.all(controls.map((c) => c.setLatency(0)));
-  for (const op of operations) {
+  for (const op of timed) {
     const total = op.ratePerSecond >= 100 ? WARMUP_REQUESTS : WARMUP_REQUESTS / 4;
     let next = 0;
     const worker = async () => {
@@ -181,12 +173,12 @@ async function main(): Promise<void> {
   // 2. Latency, gateway and direct client side by side at a fixed rate, upstream latency injected.
   const latencies = new Map<number, LatencyReport>();
   const lags: string[] = [];
-  for (const op of operations) {
+  for (const op of timed) {
     latencies.set(op.index, await measureLatency(op));
     progress(`latency of op ${op.index} done after ${elapsed()}`);
   }
 
-  async function measureLatency(op: BenchOperation): Promise<LatencyReport> {
+  async function measureLatency(op: BenchOperation & { ratePerSecond: number }): Promise<LatencyReport> {
     await clearLogs();
     let gatewayRequests = 0;
     const usage = cpuMeter({ gateway: gateway.pid, simulators: sims.pid, 'bare Apollo servers (idle)': bare.pid });
@@ -344,7 +336,7 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     machine,
     upstreamLatencyMs: UPSTREAM_LATENCY_MS,
-    operations: operations.map((op) => ({ index: op.index, title: op.title, calls: counts.get(op.index)!, latency: latencies.get(op.index)! })),
+    operations: operations.map((op) => ({ index: op.index, title: op.title, calls: counts.get(op.index)!, latency: latencies.get(op.index) })),
     floor,
     throughput,
     memory: { afterStartBytes: rssAfterStart, peakBytes: peakBeforeEvents },
@@ -355,11 +347,11 @@ async function main(): Promise<void> {
 
   const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
   notes.push(
-    `Minimum calls (test/bench/minimum.calls.ts): ${report.operations.map((o) => `op ${o.index} ${o.calls.minimumNote}`).join('; ')}.`,
-    `Gateway CPU per operation at the fixed rates (each phase's 2 s lead-in included): ${report.operations.map((o) => `op ${o.index} ${o.latency.gatewayCpuMsPerOp.toFixed(2)} ms`).join(', ')}.`,
+    minimumNote(report.operations),
+    `Gateway CPU per operation at the fixed rates (each phase's 2 s lead-in included): ${timed.map((o) => `op ${o.index} ${latencies.get(o.index)!.gatewayCpuMsPerOp.toFixed(2)} ms`).join(', ')}.`,
     `Gateway peak RSS ${mib(peakAfterLatency)} after the latency phase, ${mib(peakBeforeEvents)} after the throughput phase (row M, read before rows W1 and W2).`,
     `Load generator dispatch lag (p99, how late requests left): ${lags.join(', ')}.`,
-    `CPU while measuring, % of one core: ${report.operations.map((o) => `op ${o.index}: ${o.latency.cpu}`).join('; ')}; throughput rounds: ${throughput.cpu.join('; ')}.`,
+    `CPU while measuring, % of one core: ${timed.map((o) => `op ${o.index}: ${latencies.get(o.index)!.cpu}`).join('; ')}; throughput rounds: ${throughput.cpu.join('; ')}.`,
     `Run time ${elapsed()}.`,
   );
   const markdown = renderReport(report);
@@ -368,6 +360,55 @@ async function main(): Promise<void> {
   if (PROFILE) {
     process.stdout.write(`\nGateway CPU profile of one extra throughput round (op 1, upstream latency 0), ${PROFILE_FILE}:\n\n${summarizeProfile(PROFILE_FILE, 25)}\n`);
   }
+}
+
+/**
+ * Upstream calls of each operation alone, one request at a time, counted in the simulators' logs:
+ * through the gateway, through the naive gateway (both must answer without errors), and by the
+ * direct client (whose count must be the derived minimum). Upstream latency as in the latency phase.
+ */
+async function countCalls(
+  operations: BenchOperation[],
+  endpoints: { gateway: string; naive: string },
+  direct: DirectClient,
+  controls: SimControl[],
+  notes: string[],
+): Promise<Map<number, CallCounts>> {
+  await Promise.all(controls.map((c) => c.setLatency(UPSTREAM_LATENCY_MS)));
+  const logOf = async (run: () => Promise<unknown>): Promise<SimLogEntry[]> => {
+    await Promise.all(controls.map((c) => c.clearLog()));
+    await run();
+    return (await Promise.all(controls.map((c) => c.log()))).flat();
+  };
+  const counts = new Map<number, CallCounts>();
+  for (const op of operations) {
+    const viaGateway = await logOf(() => postGraphQL(endpoints.gateway, op.document, op.variables(0), op.headers(0)));
+    const viaNaive = await logOf(() => postGraphQL(endpoints.naive, op.document, op.variables(0), op.headers(0)));
+    const viaDirect = await logOf(() => op.direct(direct, 0));
+    if (viaDirect.length !== op.minimum) {
+      throw new Error(`op ${op.index}: the direct client made ${viaDirect.length} calls but the derived minimum is ${op.minimum}`);
+    }
+    const { beyond, inPlaceOf } = callDifferences(viaGateway, viaDirect);
+    const extra = beyond.map(describeCall);
+    counts.set(op.index, { gateway: viaGateway.length, naive: viaNaive.length, minimum: op.minimum, minimumNote: op.minimumNote, extra });
+    if (extra.length > 0) notes.push(`Op ${op.index}: calls the gateway made beyond the direct client's (simulator log): ${extra.join(', ')}.`);
+    if (inPlaceOf.length > 0) {
+      const pairs = inPlaceOf.map((p) => `${describeCall(p.actual)} where the direct client made ${describeCall(p.expected)}`);
+      notes.push(`Op ${op.index}: the gateway's calls differ from the direct client's in their query, not in number: ${pairs.join('; ')}.`);
+    }
+    if (op.naivePerItem !== undefined && op.naivePerItem !== viaNaive.length) {
+      notes.push(
+        `Op ${op.index}, naive column: ${viaNaive.length} calls with the loaders off, because the HTTP client (src/upstream/http.ts) still merges identical GETs in flight at the same time; a resolver loading each item on its own makes ${op.naivePerItem}.`,
+      );
+    }
+    const failed = [...viaGateway, ...viaNaive].filter((e) => e.status >= 400);
+    if (failed.length > 0) notes.push(`Op ${op.index}: upstream answered ${failed.map(describeCall).join(', ')}.`);
+  }
+  return counts;
+}
+
+function minimumNote(operations: OperationReport[]): string {
+  return `Minimum calls (test/bench/minimum.calls.ts): ${operations.map((o) => `op ${o.index} ${o.calls.minimumNote}`).join('; ')}.`;
 }
 
 function simControls(sims: SimulatorsReady): SimControl[] {
@@ -419,6 +460,37 @@ async function eventsOnly(): Promise<void> {
   process.stdout.write(`\n${markdown}\n`);
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(`${ARTIFACTS}bench-events.md`, `${markdown}\n`);
+}
+
+/** `--calls-only`: the upstream-call column of rows 1–7 alone, on fresh children. */
+async function callsOnly(): Promise<void> {
+  const startedAt = Date.now();
+  const machine = machineLine();
+  progress(machine);
+  const notes: string[] = [];
+  const sims = await supervisor.start<SimulatorsReady>('simulators', './simulators.process.ts', { env: PRODUCTION });
+  const [gateway, naive] = await Promise.all([startGatewayChild(sims.ready, 'gateway', true), startGatewayChild(sims.ready, 'naive gateway', false)]);
+  const endpoint = `${gateway.ready.url}/graphql`;
+  progress(`simulators, gateway and naive gateway up after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  const direct = new DirectClient({
+    bondora: { url: sims.ready.bondora.url, token: sims.ready.bondora.token },
+    bond: { url: sims.ready.bond.url, identity: sims.ready.bond.identity, apiKey: sims.ready.bond.apiKey },
+  });
+  const facts = await gatherFacts(direct, endpoint, sims.ready.bondora.investorTokens, sims.ready.bondora.token);
+  const operations = benchOperations(facts);
+  const counts = await countCalls(operations, { gateway: endpoint, naive: `${naive.ready.url}/graphql` }, direct, simControls(sims.ready), notes);
+  await supervisor.stopAll();
+  const report: BenchReport = {
+    machine,
+    upstreamLatencyMs: UPSTREAM_LATENCY_MS,
+    operations: operations.map((op) => ({ index: op.index, title: op.title, calls: counts.get(op.index)! })),
+    notes,
+  };
+  notes.push(minimumNote(report.operations), `Run time ${((Date.now() - startedAt) / 1000).toFixed(1)} s (--calls-only).`);
+  const markdown = renderReport(report);
+  process.stdout.write(`\n${markdown}\n`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(`${ARTIFACTS}bench-calls.md`, `${markdown}\n`);
 }
 
 async function waitForFile(path: string, timeoutMs: number): Promise<void> {

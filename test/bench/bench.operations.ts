@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AuctionDto, BidSummaryDto } from '../../src/upstream/bondora/bondora.dto.js';
-import { applicationFields, auctionFields, type DirectClient } from './direct.client.js';
+import { PORTFOLIO_PAGE } from './bench.facts.js';
+import { applicationFields, auctionFields, portfolioInvestmentFields, type DirectClient } from './direct.client.js';
 import {
   APPLICATIONS_PAGE_MINIMUM,
   AUCTION_BY_ID_MINIMUM,
@@ -8,9 +9,10 @@ import {
   UPDATE_APPLICANT_MINIMUM,
   applicationsByIdMinimum,
   bidsWithAuctionsPlan,
+  portfolioMinimum,
 } from './minimum.calls.js';
 
-// The six canonical operations: document, variables of the n-th request, the direct client's
+// The seven canonical operations: document, variables of the n-th request, the direct client's
 // equivalent (the minimal upstream calls, parallel where independent), and the minimum call count.
 //
 // Requests vary (auction ids, page windows, investor tokens) so that no two requests in flight
@@ -30,6 +32,12 @@ export interface BenchFacts {
   updatableApplicationId: string;
   /** Extra Bondora investors' tokens (ops 2 and 3 rotate them: each caller's calls are its own). */
   investorTokens: string[];
+  /**
+   * Op 7's investor: the simulator's demo investor, the one seeded with a large portfolio (the extra
+   * tokens hold about 30 investments each, too few for a page of 100), and the loan parts of the
+   * 100 newest of their investments (the page op 7 asks for).
+   */
+  portfolio: { token: string; loanPartIds: string[]; totalInvestments: number };
 }
 
 export interface BenchOperation {
@@ -37,8 +45,8 @@ export interface BenchOperation {
   title: string;
   /** The operation's text, from operations/*.graphql. */
   document: string;
-  /** Fixed request rate of the latency phase, per target (gateway and direct client each). */
-  ratePerSecond: number;
+  /** Fixed request rate of the latency phase, per target (gateway and direct client each); absent: calls only, no latency phase. */
+  ratePerSecond?: number;
   latencyTarget?: { p50Ms: number; p99Ms: number };
   minimum: number;
   /** Why the minimum is what it is, for the report (the derivations live in minimum.calls.ts). */
@@ -140,7 +148,34 @@ export function benchOperations(facts: BenchFacts): BenchOperation[] {
       headers: () => ({}),
       direct: async (client, n) => applicationFields(await client.updateApplicant(facts.updatableApplicationId, { total_annual_income: income(n) })),
     },
+    {
+      index: 7,
+      title: `portfolio screen: balance, investments(first: ${PORTFOLIO_PAGE}) with loan parts and schedules`,
+      document: document('7-portfolio.graphql'),
+      minimum: portfolioMinimum(facts.portfolio.loanPartIds),
+      minimumNote: `1 GET /account/balance + 1 GET /account/investments (page of ${PORTFOLIO_PAGE} of the investor's ${facts.portfolio.totalInvestments}) + 1 POST /loanpart/list (${facts.portfolio.loanPartIds.length} ids, ≤ 1000 a call)`,
+      naivePerItem: 2 + facts.portfolio.loanPartIds.length,
+      variables: () => undefined,
+      // Calls only, no latency phase. Measured at 20/s it took 12.6 s plus 5.6 s of warm-up (a 165 s
+      // run against 147 s without it), and what it measured was not the gateway: the simulator, building 100
+      // loan parts with schedules for both sides, was the bottleneck (p50 ~400 ms either way), and
+      // with one investor only (below) concurrent requests shared balance and investments GETs in
+      // flight (1.45 gateway calls per operation against the direct client's 3).
+      // The demo investor: the only one with 100 investments (the extra bench tokens hold about 30).
+      headers: () => ({ 'x-bondora-token': facts.portfolio.token }),
+      direct: (client) => portfolio(client, facts.portfolio.token),
+    },
   ];
+}
+
+/** Op 7 straight from Bondora, as minimum.calls.ts derives it: balance and investments at once, then the list. */
+async function portfolio(client: DirectClient, token: string) {
+  const [balance, investments] = await Promise.all([client.balance(token), client.investments(PORTFOLIO_PAGE, 1, token)]);
+  const parts = await client.loanParts(investments.items.map((i) => i.LoanPartId), token);
+  return {
+    balance: { totalAvailable: balance.TotalAvailable, balance: balance.Balance, reserved: balance.Reserved },
+    investments: { totalCount: investments.totalCount, nodes: investments.items.map((i, k) => portfolioInvestmentFields(i, parts[k] ?? null)) },
+  };
 }
 
 /** Op 3 straight from Bondora, as minimum.calls.ts derives it. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport, targetResults, type BenchReport, type EventsReport } from './bench.table.js';
 import { percentile, summarize } from './latency.stats.js';
-import { applicationsByIdMinimum, bidsWithAuctionsPlan } from './minimum.calls.js';
-import { callsBeyond, type SimLogEntry } from './sim.control.js';
+import { applicationsByIdMinimum, bidsWithAuctionsPlan, portfolioMinimum } from './minimum.calls.js';
+import { callDifferences, callsBeyond, type SimLogEntry } from './sim.control.js';
 
 // The bench's arithmetic, not its timings: minimum-call derivations, percentiles, verdicts, table.
 
@@ -22,6 +22,15 @@ describe('minimum upstream calls', () => {
   it('applications by id: one call per distinct id', () => {
     expect(applicationsByIdMinimum(['x', 'y', 'X', 'z'])).toBe(3);
   });
+
+  it('portfolio: balance, investments, and one loanpart/list per 1000 distinct parts', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `part-${i}`);
+    expect(portfolioMinimum(ids(100))).toBe(1 + 1 + 1);
+    expect(portfolioMinimum([...ids(100), 'PART-0'])).toBe(3);
+    expect(portfolioMinimum(ids(1000))).toBe(3);
+    expect(portfolioMinimum(ids(1001))).toBe(4);
+    expect(portfolioMinimum([])).toBe(2);
+  });
 });
 
 describe('latency percentiles', () => {
@@ -39,6 +48,20 @@ describe('simulator log comparison', () => {
     const expected = [entry('GET', '/api/v1/bids', 'PageSize=50&PageNr=1'), entry('GET', '/api/v1/auction/1')];
     const actual = [entry('GET', '/api/v1/bids', 'PageNr=1&PageSize=50'), entry('GET', '/api/v1/auction/1'), entry('GET', '/api/v1/auction/1')];
     expect(callsBeyond(actual, expected)).toEqual([entry('GET', '/api/v1/auction/1')]);
+  });
+
+  it('tells a call with another query (a larger page) from a call on top', () => {
+    const expected = [entry('GET', '/api/v1/account/balance'), entry('GET', '/api/v1/account/investments', 'PageSize=100&PageNr=1')];
+    const actual = [
+      entry('GET', '/api/v1/account/investments', 'PageNr=1&PageSize=1000'),
+      entry('GET', '/api/v1/account/balance'),
+      entry('GET', '/api/v1/account/balance'),
+    ];
+    expect(callDifferences(actual, expected)).toEqual({
+      beyond: [entry('GET', '/api/v1/account/balance')],
+      inPlaceOf: [{ actual: actual[0], expected: expected[1] }],
+    });
+    expect(callDifferences(expected, expected)).toEqual({ beyond: [], inPlaceOf: [] });
   });
 });
 
@@ -79,6 +102,32 @@ describe('report table', () => {
     expect(text).toContain('50.0 → 100.0 MiB');
     expect(text).toContain('bare Apollo 1.50 / 4.00, 0.50 ms CPU each');
     expect(text).toContain('Targets: 3 of 5 PASS — 2 **FAIL**.');
+    expect(text).toContain('20 ms in rows 1–4, 0 ms in rows T and U');
+  });
+
+  it('an operation without a latency phase has its calls checked alone', () => {
+    const calls = { gateway: 3, naive: 102, minimum: 3, minimumNote: '', extra: [] };
+    const mixed: BenchReport = { ...report, operations: [...report.operations, { index: 7, title: 'portfolio', calls }] };
+    expect(targetResults(mixed)).toEqual([true, true, false, false, true, true]);
+    const text = renderReport(mixed);
+    expect(text).toContain('| 7 | portfolio | 3 / 102 / 3 | – | – | – | – | calls PASS |');
+    expect(text).toContain('20 ms in rows 1–7, 0 ms in rows T and U (row F has no upstream). Row 7: upstream calls only, no latency phase.');
+    expect(targetResults({ ...mixed, operations: [{ index: 7, title: 'portfolio', calls: { ...calls, gateway: 4 } }] })).toEqual([false, true]);
+  });
+
+  it('--calls-only: the calls column alone', () => {
+    const callsOnly: BenchReport = {
+      machine: 'test machine',
+      upstreamLatencyMs: 20,
+      operations: report.operations.map(({ index, title, calls }) => ({ index, title, calls })),
+      notes: [],
+    };
+    const text = renderReport(callsOnly);
+    expect(text).toContain('| 1 | fast | 1 / 1 / 1 | – | – | – | – | calls PASS |');
+    expect(text).toContain('| 4 | slow | 3 / 5 / 2 | – | – | – | – | calls **FAIL** (+1) |');
+    expect(text).toContain('20 ms in rows 1–4. Upstream calls only (--calls-only): no latency, throughput or events measured.');
+    expect(text).not.toContain('| T |');
+    expect(text).toContain('Targets: 1 of 2 PASS — 1 **FAIL**.');
   });
 });
 

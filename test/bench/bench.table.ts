@@ -31,7 +31,8 @@ export interface OperationReport {
   index: number;
   title: string;
   calls: CallCounts;
-  latency: LatencyReport;
+  /** Absent when only the calls were counted (`--calls-only`). */
+  latency?: LatencyReport;
 }
 
 export interface ThroughputReport {
@@ -110,7 +111,7 @@ export interface EventsReport {
   endpoint: WebhookEndpointReport;
 }
 
-/** A full run has every part; `--events-only` has the events rows alone (and no operations). */
+/** A full run has every part; `--events-only` has the events rows alone (and no operations), `--calls-only` the operations' calls alone. */
 export interface BenchReport {
   machine: string;
   upstreamLatencyMs: number;
@@ -158,7 +159,7 @@ export function endpointPass(e: WebhookEndpointReport): boolean {
 
 export function targetResults(report: BenchReport): boolean[] {
   const rows = report.operations.flatMap((op) => {
-    const latency = latencyPass(op.latency);
+    const latency = op.latency && latencyPass(op.latency);
     return latency === undefined ? [callsPass(op.calls)] : [callsPass(op.calls), latency];
   });
   const throughput = report.throughput ? [throughputPass(report.throughput)] : [];
@@ -182,10 +183,14 @@ export function renderTable(report: BenchReport): string {
   ];
   for (const op of report.operations) {
     const { calls, latency } = op;
-    const added = addedLatency(latency);
     const over = calls.gateway - calls.minimum;
     const callCell = `${calls.gateway} / ${calls.naive} / ${calls.minimum}`;
     const checks = [`calls ${verdict(callsPass(calls))}${over !== 0 ? ` (${over > 0 ? '+' : ''}${over})` : ''}`];
+    if (!latency) {
+      lines.push(`| ${op.index} | ${op.title} | ${callCell} | – | – | – | – | ${checks.join(' · ')} |`);
+      continue;
+    }
+    const added = addedLatency(latency);
     const lat = latencyPass(latency);
     if (lat !== undefined) checks.push(`latency ${verdict(lat)} (≤ ${latency.target!.p50Ms} / ≤ ${latency.target!.p99Ms})`);
     const failed = latency.failed.gateway + latency.failed.direct;
@@ -243,8 +248,17 @@ export function eventRows({ fanOut: w1, endpoint: w2 }: EventsReport): string[] 
 
 function upstreamLine(report: BenchReport): string {
   const parts: string[] = [];
-  if (report.operations.length > 0) {
-    parts.push(`Upstream latency injected per call: ${report.upstreamLatencyMs} ms in rows 1–6, 0 ms in rows T and U (row F has no upstream).`);
+  const ops = report.operations;
+  if (ops.length > 0) {
+    const rows = `row${ops.length > 1 ? 's' : ''} ${ops[0]!.index}${ops.length > 1 ? `–${ops[ops.length - 1]!.index}` : ''}`;
+    parts.push(
+      report.throughput
+        ? `Upstream latency injected per call: ${report.upstreamLatencyMs} ms in ${rows}, 0 ms in rows T and U (row F has no upstream).`
+        : `Upstream latency injected per call: ${report.upstreamLatencyMs} ms in ${rows}.`,
+    );
+    const untimed = ops.filter((op) => !op.latency).map((op) => op.index);
+    if (untimed.length === ops.length) parts.push('Upstream calls only (--calls-only): no latency, throughput or events measured.');
+    else if (untimed.length > 0) parts.push(`Row${untimed.length > 1 ? 's' : ''} ${untimed.join(', ')}: upstream calls only, no latency phase.`);
   }
   if (report.events) parts.push('Rows W1 and W2 make no upstream call (the auction comes with the webhook); their calls column counts what the simulators logged meanwhile.');
   return parts.join(' ');

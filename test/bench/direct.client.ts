@@ -1,5 +1,14 @@
 import type { BondApplicantPatchDto, BondApplicationDto, BondApplicationListDto } from '../../src/upstream/bond/bond.dto.js';
-import type { AuctionDto, AuctionExtendedDto, BidSummaryDto, BondoraEnvelope } from '../../src/upstream/bondora/bondora.dto.js';
+import type {
+  AuctionDto,
+  AuctionExtendedDto,
+  BidSummaryDto,
+  BondoraEnvelope,
+  BondoraPagedEnvelope,
+  LoanPartDetailsDto,
+  MyAccountBalanceDto,
+  MyInvestmentItemDto,
+} from '../../src/upstream/bondora/bondora.dto.js';
 
 // The "direct client" of the latency comparison: what a frontend would do without the gateway,
 // calling the simulators itself. Same HTTP stack as the gateway (global fetch, keep-alive), same
@@ -32,6 +41,22 @@ export class DirectClient {
     return this.bondora<BidSummaryDto[]>(`/api/v1/bids?PageSize=${pageSize}&PageNr=${pageNr}`, token);
   }
 
+  balance(token?: string): Promise<MyAccountBalanceDto> {
+    return this.bondora<MyAccountBalanceDto>('/api/v1/account/balance', token);
+  }
+
+  /** The investor's active investments, one page, with the total count. */
+  async investments(pageSize: number, pageNr: number, token?: string): Promise<{ items: MyInvestmentItemDto[]; totalCount: number }> {
+    const path = `/api/v1/account/investments?PageSize=${pageSize}&PageNr=${pageNr}`;
+    const envelope = await this.bondoraEnvelope<BondoraPagedEnvelope<MyInvestmentItemDto>>('GET', path, token);
+    return { items: envelope.Payload ?? [], totalCount: envelope.TotalCount };
+  }
+
+  /** POST /api/v1/loanpart/list: at most 1000 ids, answered in their order with null where not found. */
+  loanParts(ids: readonly string[], token?: string): Promise<Array<LoanPartDetailsDto | null>> {
+    return this.bondora<Array<LoanPartDetailsDto | null>>('/api/v1/loanpart/list', token, { ItemIds: ids });
+  }
+
   application(id: string): Promise<BondApplicationDto> {
     return this.bond<BondApplicationDto>('GET', `/credit/applications/${encodeURIComponent(id)}`);
   }
@@ -45,10 +70,16 @@ export class DirectClient {
     return this.bond<BondApplicationDto>('PATCH', `/credit/applications/${encodeURIComponent(id)}`, { applicant });
   }
 
-  private async bondora<T>(path: string, token = this.upstreams.bondora.token): Promise<T> {
-    const envelope = await this.fetchJson<BondoraEnvelope<T>>('GET', this.upstreams.bondora.url + path, { authorization: `Bearer ${token}` });
-    if (!envelope.Success) throw new Error(`Bondora ${path}: ${JSON.stringify(envelope.Errors)}`);
+  /** A GET, or a POST when there is a body. */
+  private async bondora<T>(path: string, token?: string, body?: unknown): Promise<T> {
+    const envelope = await this.bondoraEnvelope<BondoraEnvelope<T>>(body === undefined ? 'GET' : 'POST', path, token, body);
     return envelope.Payload as T;
+  }
+
+  private async bondoraEnvelope<E extends BondoraEnvelope<unknown>>(method: 'GET' | 'POST', path: string, token = this.upstreams.bondora.token, body?: unknown): Promise<E> {
+    const envelope = await this.fetchJson<E>(method, this.upstreams.bondora.url + path, { authorization: `Bearer ${token}` }, body);
+    if (!envelope.Success) throw new Error(`Bondora ${path}: ${JSON.stringify(envelope.Errors)}`);
+    return envelope;
   }
 
   private bond<T>(method: 'GET' | 'PATCH', path: string, body?: unknown): Promise<T> {
@@ -90,6 +121,22 @@ export function auctionFields(a: AuctionDto) {
     remainingAmount: a.RemainingAmount,
     loanDuration: a.LoanDuration,
     plannedCloseDate: a.PlannedCloseDate,
+  };
+}
+
+/** Op 7's fields of an investment and its loan part (the direct client's join of the two). */
+export function portfolioInvestmentFields(i: MyInvestmentItemDto, part: LoanPartDetailsDto | null) {
+  return {
+    id: i.LoanPartId,
+    amount: i.Amount,
+    interest: i.Interest,
+    loanStatus: i.LoanStatusCode,
+    principalRemaining: i.PrincipalRemaining,
+    loanPart: part && {
+      id: part.LoanPartId,
+      nextPaymentDate: part.NextPaymentDate,
+      scheduledPayments: (part.ScheduledPayments ?? []).map((p) => ({ scheduledDate: p.ScheduledDate, totalAmount: p.TotalAmount })),
+    },
   };
 }
 

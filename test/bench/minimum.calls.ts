@@ -62,3 +62,23 @@ export function bidsWithAuctionsPlan(bidAuctionIds: readonly string[], activeAuc
 export function applicationsByIdMinimum(ids: readonly string[]): number {
   return new Set(ids.map((id) => id.toLowerCase())).size;
 }
+
+/** Most ids one loanpart/list call may carry (bondora-api.md sections 2 and 4). */
+export const BONDORA_LIST_IDS = 1000;
+
+/**
+ * Op 7, the portfolio screen (balance, investments(first: 100), each investment's loan part with
+ * its schedule): 1 + 1 + ceil(P / 1000) for P distinct loan parts on the page, so 3 for 100.
+ * - The balance comes only from GET /api/v1/account/balance: 1 call, independent of the rest.
+ * - The investments come only from GET /api/v1/account/investments; PageSize allows 50000, so one
+ *   call holds the page of 100 (and the total count). Its items carry NextPaymentDate but no
+ *   schedule, and they are the only source of the investor's loan part ids: 1 call, first.
+ * - The schedules come only with the loan part details: GET /api/v1/loanpart/{id} (1 call per part)
+ *   or the bulk loanpart/list (up to 1000 ids per call, answered in id order). The list needs the
+ *   ids, so it follows the investments call: ceil(P / 1000) calls, 1 for a page of 100.
+ * A client runs the balance alongside the investments, then the list.
+ */
+export function portfolioMinimum(loanPartIds: readonly string[]): number {
+  const distinct = new Set(loanPartIds.map((id) => id.toLowerCase())).size;
+  return 1 + 1 + Math.ceil(distinct / BONDORA_LIST_IDS);
+}

@@ -69,3 +69,24 @@ export function callsBeyond(actual: readonly SimLogEntry[], expected: readonly S
     return n === 0;
   });
 }
+
+/**
+ * How `actual` differs from `expected`: each call `expected` lacks either stands in for one of
+ * `expected`'s calls to the same method and path that `actual` lacks (other query: e.g. a larger
+ * page), or comes on top of them.
+ */
+export function callDifferences(
+  actual: readonly SimLogEntry[],
+  expected: readonly SimLogEntry[],
+): { beyond: SimLogEntry[]; inPlaceOf: Array<{ actual: SimLogEntry; expected: SimLogEntry }> } {
+  const route = (e: SimLogEntry) => `${e.method} ${e.path.toLowerCase()}`;
+  const missing = callsBeyond(expected, actual);
+  const beyond: SimLogEntry[] = [];
+  const inPlaceOf: Array<{ actual: SimLogEntry; expected: SimLogEntry }> = [];
+  for (const call of callsBeyond(actual, expected)) {
+    const i = missing.findIndex((e) => route(e) === route(call));
+    if (i < 0) beyond.push(call);
+    else inPlaceOf.push({ actual: call, expected: missing.splice(i, 1)[0]! });
+  }
+  return { beyond, inPlaceOf };
+}
