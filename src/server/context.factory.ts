@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Request, Response } from 'express';
 import { CallerBondoraAccess } from '../auth/bondora.access.js';
 import type { BondoraConnections } from '../auth/bondora.connections.js';
@@ -108,6 +109,8 @@ export function createContextFactory(deps: ContextDeps) {
     if (!calls) allowances.set(req, (calls = { max: deps.maxUpstreamCalls, made: 0 }));
     // Upstream calls stop when the client goes away before its response is written.
     const abort = new AbortController();
+    // Every upstream call of the operation listens to it (up to the call budget at once): not a leak.
+    setMaxListeners(0, abort.signal);
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });

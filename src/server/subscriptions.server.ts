@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Server } from 'node:http';
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -95,6 +96,8 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         const bondoraToken = params[BONDORA_TOKEN_HEADER];
         if (typeof bondoraToken === 'string' && bondoraToken.trim()) ctx.extra.bondoraToken = bondoraToken.trim();
         ctx.extra.aborts = new AbortController();
+        // Every subscription on the socket and each of their upstream calls listens to it: not a leak.
+        setMaxListeners(0, ctx.extra.aborts.signal);
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {

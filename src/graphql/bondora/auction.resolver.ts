@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { selectsItemField } from '../pagination/selection.js';
 import { RequiresScopes } from '../access.guard.js';
 import type { GatewayContext } from '../context.js';
 import { mapped } from '../mapped.js';
@@ -20,8 +22,10 @@ export class AuctionResolver {
 
   @Query(() => AuctionConnection, { nullable: true, description: 'Active auctions, newest listing first.' })
   @RequiresScopes('auctions:read')
-  async auctions(@Args(() => AuctionsArgs) args: AuctionsArgs, @Ctx() ctx: GatewayContext): Promise<Connection<Auction>> {
+  async auctions(@Args(() => AuctionsArgs) args: AuctionsArgs, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Auction>> {
     const query = toAuctionRequest(args.filter);
+    // `myBids` reads the investor's bids list: start it beside the auctions page.
+    if (ctx.caller.scopes.has('bids:read') && selectsItemField(info, 'myBids')) ctx.bondoraLoaders.prefetchBids();
     return pagedConnection(
       'auction',
       args,

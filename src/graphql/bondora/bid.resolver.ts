@@ -1,4 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DEFAULT_PAGE_ITEMS } from '../pagination/connection.args.js';
+import { selectsItemField } from '../pagination/selection.js';
 import { RequiresScopes } from '../access.guard.js';
 import type { GatewayContext } from '../context.js';
 import { mapped } from '../mapped.js';
@@ -23,8 +26,13 @@ export class BidResolver {
 
   @Query(() => BidConnection, { nullable: true, description: "The investor's bids." })
   @RequiresScopes('bids:read')
-  async bids(@Args(() => BidsArgs) args: BidsArgs, @Ctx() ctx: GatewayContext): Promise<Connection<Bid>> {
+  async bids(@Args(() => BidsArgs) args: BidsArgs, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Connection<Bid>> {
     const query = toBidsRequest(args.filter);
+    // Several bids' auctions come from the active-auctions list (a single one from its own page):
+    // start it beside the bids, so the closed auctions' details are the only second round trip.
+    if (ctx.caller.scopes.has('auctions:read') && (args.first ?? DEFAULT_PAGE_ITEMS) > 1 && selectsItemField(info, 'auction')) {
+      ctx.bondoraLoaders.prefetchActiveAuctions();
+    }
     return pagedConnection(
       'bid',
       args,
