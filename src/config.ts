@@ -12,6 +12,8 @@ export interface BondoraConfig {
   readonly rateLimits: RateLimitTable | false;
   /** How long the active-auctions and bids lists are kept per credential (BONDORA_LIST_CACHE_TTL_MS). */
   readonly listCacheTtlMs: number;
+  /** How long a closed auction's detail is kept per credential (BONDORA_CLOSED_AUCTION_TTL_MS; it never changes). */
+  readonly closedAuctionTtlMs: number;
   readonly oauth: BondoraOAuthConfig;
 }
 
@@ -171,6 +173,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       accessToken: read('BONDORA_ACCESS_TOKEN'),
       rateLimits: bondoraRateLimits(read),
       listCacheTtlMs: integer(read, 'BONDORA_LIST_CACHE_TTL_MS', DEFAULT_LIST_CACHE_TTL_MS, 0, 3_600_000),
+      closedAuctionTtlMs: integer(read, 'BONDORA_CLOSED_AUCTION_TTL_MS', 86_400_000, 0, 604_800_000),
       oauth: bondoraOAuth(read),
     },
     bond,

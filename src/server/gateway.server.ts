@@ -65,6 +65,8 @@ export interface UpstreamSettings {
     rateLimits?: RateLimitTable | false;
     /** TTL of the hot lists per credential; 0 (the default) keeps nothing. */
     listCacheTtlMs?: number;
+    /** How long a closed auction's detail is kept per credential; 0 (the default) keeps none. */
+    closedAuctionTtlMs?: number;
     /** OAuth client of the gateway: enables /auth/bondora/* and refreshes the server token. */
     oauth?: BondoraOAuthSettings;
   };

@@ -31,7 +31,11 @@ export async function startUpstreams(config: Config): Promise<StartedUpstreams> 
   let bondora = { url: config.bondora.url, accessToken: config.bondora.accessToken };
   let bondoraSim: BondoraSimulator | undefined;
   let bondSim: BondSimulator | undefined;
-  const bondoraSettings = { rateLimits: config.bondora.rateLimits, listCacheTtlMs: config.bondora.listCacheTtlMs };
+  const bondoraSettings = {
+    rateLimits: config.bondora.rateLimits,
+    listCacheTtlMs: config.bondora.listCacheTtlMs,
+    closedAuctionTtlMs: config.bondora.closedAuctionTtlMs,
+  };
   let oauth = bondoraOAuthSettings(config.bondora.oauth, 'https://app.bondora.com/oauth/authorize');
   if (!bondora.url) {
     const sim = new BondoraSimulator({ rateLimits: true, publishEveryMs: config.simulatorPublishMs || undefined });

@@ -6,6 +6,11 @@
 export interface CacheSettings {
   /** TTL per endpoint name in ms; endpoints not listed are shared while in flight but not kept. */
   ttlMs: Readonly<Record<string, number>>;
+  /**
+   * Answers that can never change again (a closed auction), kept this long whatever the endpoint's
+   * own TTL, in the same bounded, least-recently-used store.
+   */
+  final?: { endpoints: readonly string[]; ttlMs: number; isFinal(value: unknown): boolean };
   /** Upper bound on kept responses; the oldest go first. */
   maxEntries?: number;
 }
@@ -54,20 +59,28 @@ export class ResponseCache<T> {
   async get(credential: string, endpoint: string, key: string, load: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const id = `${credential}\n${key}`;
     const cached = this.entries.get(id);
-    if (cached && cached.expires > this.now()) return cached.value;
+    if (cached && cached.expires > this.now()) {
+      // Least recently used goes first: a read counts as a use.
+      this.entries.delete(id);
+      this.entries.set(id, cached);
+      return cached.value;
+    }
     if (cached) this.entries.delete(id);
 
     let pending = this.inflight.get(id);
     if (!pending) {
-      const ttl = this.settings.ttlMs[endpoint] ?? 0;
+      const final = this.settings.final?.endpoints.includes(endpoint) ? this.settings.final : undefined;
+      let ttl = this.settings.ttlMs[endpoint] ?? 0;
       let expires = 0;
       pending = (async () => {
-        const remote = ttl > 0 ? await this.fromShared(credential, endpoint, key) : undefined;
+        const remote = ttl > 0 || final ? await this.fromShared(credential, endpoint, key) : undefined;
         if (remote) {
           expires = remote.expires;
+          ttl = Math.max(ttl, 1);
           return remote.value;
         }
         const value = await load();
+        if (final?.isFinal(value)) ttl = final.ttlMs;
         expires = this.now() + ttl;
         if (ttl > 0) this.toShared(credential, endpoint, key, value, expires);
         return value;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../src/simulators/sim.router.js';
+import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator.js';
 import { startHarness, type Harness } from '../support/gateway.harness.js';
 
 // Round trips, not just calls: with 200 ms injected per upstream call, calls that do not depend on
@@ -62,5 +63,34 @@ describe('independent upstream calls start together', () => {
     const res = await h.gql('{ bids(first: 20) { nodes { id auction { id } } } }', undefined, { authorization: `Bearer ${token}` });
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(h.bondora.router.calls().map((c) => c.route)).toEqual(['bids.list']);
+  });
+});
+
+describe('final data is kept', () => {
+  it('a closed auction is fetched once per credential: a warm bids screen makes no detail call', async () => {
+    const warm = await startHarness({ upstreams: { bondora: { closedAuctionTtlMs: 60_000 } } });
+    try {
+      const screen = '{ bids(first: 50) { nodes { id auction { id rating } } } }';
+      const cold = await warm.gql(screen);
+      expect(cold.errors).toBeUndefined();
+      const details = warm.bondora.router.calls('auction.get').length;
+      expect(details).toBeGreaterThan(0);
+      warm.resetTraffic();
+      const again = await warm.gql(screen);
+      expect(again.data).toEqual(cold.data);
+      expect(warm.bondora.router.calls('auction.get')).toHaveLength(0);
+      // Kept per credential: another investor's token fetches its own.
+      const other = BondoraSimulator.INVESTORS[1]!.token;
+      await warm.gql('{ auction(id: "' + warm.bondora.closedAuctions[0]!.AuctionId + '") { id } }', undefined, { 'x-bondora-token': other });
+      expect(warm.bondora.router.calls('auction.get')).toHaveLength(1);
+      // An active auction's detail is not kept: it still changes.
+      warm.resetTraffic();
+      const active = warm.bondora.activeAuctions[0]!.AuctionId;
+      await warm.gql(`{ auction(id: "${active}") { id } }`);
+      await warm.gql(`{ auction(id: "${active}") { id } }`);
+      expect(warm.bondora.router.calls('auction.get')).toHaveLength(2);
+    } finally {
+      await warm.close();
+    }
   });
 });

@@ -51,7 +51,7 @@ export interface HarnessOptions {
   timeoutMs?: number;
   /** Overrides of the gateway's upstream settings (rate limits, list cache TTL, wait budget). */
   upstreams?: {
-    bondora?: Partial<Pick<UpstreamSettings['bondora'], 'rateLimits' | 'listCacheTtlMs' | 'oauth' | 'accessToken'>>;
+    bondora?: Partial<Pick<UpstreamSettings['bondora'], 'rateLimits' | 'listCacheTtlMs' | 'closedAuctionTtlMs' | 'oauth' | 'accessToken'>>;
     bond?: Partial<Pick<UpstreamSettings['bond'], 'rateLimits'>>;
     rateLimitWaitMs?: number;
   };

@@ -52,6 +52,8 @@ export interface BondoraHttpOptions {
   rateLimits?: RateLimitTable | false;
   /** How long the hot lists (active auctions, the investor's bids) are kept per credential; 0 keeps nothing. */
   listCacheTtlMs?: number;
+  /** How long a closed auction's detail is kept per credential: it can never change again (0 keeps none). */
+  closedAuctionTtlMs?: number;
   /** The most of the gateway's own token's budgets one caller may spend (CALLER_SHARE_PERCENT). */
   callerSharePercent?: number;
   /** Kept answers shared with other gateway processes (Redis). */
@@ -68,11 +70,20 @@ export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
     describeError: describeBondoraError,
     failureInBody: bondoraFailureStatus,
     rateLimits,
-    cache: { ttlMs: { ...Object.fromEntries(BONDORA_CACHED_LISTS.map((endpoint) => [endpoint, ttl])), ...windowCacheTtls(rateLimits) } },
+    cache: {
+      ttlMs: { ...Object.fromEntries(BONDORA_CACHED_LISTS.map((endpoint) => [endpoint, ttl])), ...windowCacheTtls(rateLimits) },
+      final: options.closedAuctionTtlMs ? { endpoints: ['auction.get'], ttlMs: options.closedAuctionTtlMs, isFinal: isClosedAuction } : undefined,
+    },
     invalidates: BONDORA_INVALIDATES,
     callerSharePercent: options.callerSharePercent,
     sharedResponses: options.sharedResponses,
   });
+}
+
+/** A successful GET /auction/{id} whose auction has closed: its detail is final. */
+function isClosedAuction(response: unknown): boolean {
+  const envelope = (response as { body?: BondoraEnvelope<AuctionExtendedDto> } | undefined)?.body;
+  return envelope?.Success === true && typeof envelope.Payload?.ActualCloseDate === 'string' && envelope.Payload.ActualCloseDate !== '';
 }
 
 /** Bondora can report a failure inside a 2xx: the envelope, not the status, is the verdict. */
