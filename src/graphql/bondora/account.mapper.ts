@@ -1,8 +1,8 @@
 import type { EventLogItemDto, MyAccountBalanceDto, MyInvestmentItemDto } from '../../upstream/bondora/bondora.dto.js';
 import type { Fetched } from '../../upstream/bondora/bondora.client.js';
-import { toCalendarDate, toDateTime, toEnum, toInteger, toNumber, toText } from '../value.mapper.js';
+import { toDateTime, toEnum, toInteger, toNumber, toText } from '../value.mapper.js';
 import { AccountEventType, AuctionBidType, InvestmentSalesStatus, type AccountBalance, type AccountEvent, type Investment } from './account.type.js';
-import { LOAN_STATUS, mapList } from './loan-part.mapper.js';
+import { mapList, toLoanFigures } from './loan-part.mapper.js';
 
 const AUCTION_BID_TYPE: Readonly<Record<string, AuctionBidType>> = {
   0: AuctionBidType.MANUAL,
@@ -49,57 +49,13 @@ export function toAccountBalance({ value: dto, fetchedAt }: Fetched<MyAccountBal
 
 export function toInvestment(dto: MyInvestmentItemDto): Investment {
   return {
+    ...toLoanFigures(dto),
     id: dto.LoanPartId,
     loanPartId: dto.LoanPartId,
-    amount: toNumber(dto.Amount),
-    auctionId: toText(dto.AuctionId),
-    auctionName: toText(dto.AuctionName),
-    auctionNumber: toInteger(dto.AuctionNumber),
-    auctionBidNumber: toInteger(dto.AuctionBidNumber),
-    investmentNumber: toText(dto.InvestmentNumber),
     auctionBidType: toEnum(AUCTION_BID_TYPE, dto.AuctionBidType),
     auctionBidTypeCode: toInteger(dto.AuctionBidType),
-    country: toText(dto.Country),
-    creditScore: toNumber(dto.CreditScore),
-    creditScoreEsMicroL: toText(dto.CreditScoreEsMicroL),
-    creditScoreEsEquifaxRisk: toText(dto.CreditScoreEsEquifaxRisk),
-    creditScoreFiAsiakasTietoRiskGrade: toText(dto.CreditScoreFiAsiakasTietoRiskGrade),
-    creditScoreEeMini: toText(dto.CreditScoreEeMini),
-    rating: toText(dto.Rating),
     interest: toNumber(dto.Interest),
-    useOfLoan: toInteger(dto.UseOfLoan),
-    incomeVerificationStatus: toInteger(dto.IncomeVerificationStatus),
-    loanId: toText(dto.LoanId),
-    loanStatus: toEnum(LOAN_STATUS, dto.LoanStatusCode),
-    loanStatusCode: toInteger(dto.LoanStatusCode),
     loanStatusActiveFrom: toDateTime(dto.LoanStatusActiveFrom),
-    userName: toText(dto.UserName),
-    gender: toInteger(dto.Gender),
-    dateOfBirth: toCalendarDate(dto.DateOfBirth),
-    signedDate: toDateTime(dto.SignedDate),
-    reScheduledOn: toDateTime(dto.ReScheduledOn),
-    debtOccuredOn: toDateTime(dto.DebtOccuredOn),
-    debtOccuredOnForSecondary: toDateTime(dto.DebtOccuredOnForSecondary),
-    loanDuration: toInteger(dto.LoanDuration),
-    nextPaymentNr: toInteger(dto.NextPaymentNr),
-    nextPaymentDate: toDateTime(dto.NextPaymentDate),
-    nextPaymentSum: toNumber(dto.NextPaymentSum),
-    nrOfScheduledPayments: toInteger(dto.NrOfScheduledPayments),
-    lastPaymentDate: toDateTime(dto.LastPaymentDate),
-    principalRepaid: toNumber(dto.PrincipalRepaid),
-    interestRepaid: toNumber(dto.InterestRepaid),
-    lateAmountPaid: toNumber(dto.LateAmountPaid),
-    principalRemaining: toNumber(dto.PrincipalRemaining),
-    principalLateAmount: toNumber(dto.PrincipalLateAmount),
-    interestLateAmount: toNumber(dto.InterestLateAmount),
-    penaltyLateAmount: toNumber(dto.PenaltyLateAmount),
-    lateAmountTotal: toNumber(dto.LateAmountTotal),
-    principalWriteOffAmount: toNumber(dto.PrincipalWriteOffAmount),
-    interestWriteOffAmount: toNumber(dto.InterestWriteOffAmount),
-    penaltyWriteOffAmount: toNumber(dto.PenaltyWriteOffAmount),
-    debtServicingCostMainAmount: toNumber(dto.DebtServicingCostMainAmount),
-    debtServicingCostInterestAmount: toNumber(dto.DebtServicingCostInterestAmount),
-    debtServicingCostPenaltyAmount: toNumber(dto.DebtServicingCostPenaltyAmount),
     purchaseDate: toDateTime(dto.PurchaseDate),
     soldDate: toDateTime(dto.SoldDate),
     purchasePrice: toNumber(dto.PurchasePrice),

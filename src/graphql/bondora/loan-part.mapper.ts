@@ -54,7 +54,30 @@ export function mapList<D, N>(items: ReadonlyArray<D | null> | null | undefined,
 
 export function toLoanPart(dto: LoanPartDetailsDto): LoanPart {
   return {
+    ...toLoanFigures(dto),
     id: dto.LoanPartId,
+    initialInterest: toNumber(dto.InitialInterest),
+    interest: toNumber(dto.Interest),
+    rescheduledInterest: toNumber(dto.RescheduledInterest),
+    writeOffTotal: toNumber(dto.WriteOffTotal),
+    debtServicingCostTotal: toNumber(dto.DebtServicingCostTotal),
+    repaidPrincipalCurrentOwner: toNumber(dto.RepaidPrincipalCurrentOwner),
+    repaidInterestsCurrentOwner: toNumber(dto.RepaidInterestsCurrentOwner),
+    lateChargesPaidCurrentOwner: toNumber(dto.LateChargesPaidCurrentOwner),
+    repaidTotalCurrentOwner: toNumber(dto.RepaidTotalCurrentOwner),
+    totalRepaid: toNumber(dto.TotalRepaid),
+    debtManagementEvents: mapList(dto.DebtManagmentEvents, toDebtManagementEvent),
+    loanTransfers: mapList(dto.LoanTransfers, toLoanTransfer),
+    scheduledPayments: mapList(dto.ScheduledPayments, toScheduledPayment),
+  };
+}
+
+/**
+ * The loan figures an investment and a loan part share (Bondora's MyInvestmentItem and
+ * LoanPartDetails carry them by the same names): mapped in one place for both.
+ */
+export function toLoanFigures(dto: Pick<LoanPartDetailsDto, 'Amount' | 'AuctionBidNumber' | 'AuctionId' | 'AuctionName' | 'AuctionNumber' | 'Country' | 'CreditScore' | 'CreditScoreEeMini' | 'CreditScoreEsEquifaxRisk' | 'CreditScoreEsMicroL' | 'CreditScoreFiAsiakasTietoRiskGrade' | 'DateOfBirth' | 'DebtOccuredOn' | 'DebtOccuredOnForSecondary' | 'DebtServicingCostInterestAmount' | 'DebtServicingCostMainAmount' | 'DebtServicingCostPenaltyAmount' | 'Gender' | 'IncomeVerificationStatus' | 'InterestLateAmount' | 'InterestRepaid' | 'InterestWriteOffAmount' | 'InvestmentNumber' | 'LastPaymentDate' | 'LateAmountPaid' | 'LateAmountTotal' | 'LoanDuration' | 'LoanId' | 'LoanStatusCode' | 'NextPaymentDate' | 'NextPaymentNr' | 'NextPaymentSum' | 'NrOfScheduledPayments' | 'PenaltyLateAmount' | 'PenaltyWriteOffAmount' | 'PrincipalLateAmount' | 'PrincipalRemaining' | 'PrincipalRepaid' | 'PrincipalWriteOffAmount' | 'Rating' | 'ReScheduledOn' | 'SignedDate' | 'UseOfLoan' | 'UserName'>) {
+  return {
     amount: toNumber(dto.Amount),
     auctionId: toText(dto.AuctionId),
     auctionName: toText(dto.AuctionName),
@@ -69,9 +92,6 @@ export function toLoanPart(dto: LoanPartDetailsDto): LoanPart {
     creditScoreEsEquifaxRisk: toText(dto.CreditScoreEsEquifaxRisk),
     creditScoreFiAsiakasTietoRiskGrade: toText(dto.CreditScoreFiAsiakasTietoRiskGrade),
     creditScoreEeMini: toText(dto.CreditScoreEeMini),
-    initialInterest: toNumber(dto.InitialInterest),
-    interest: toNumber(dto.Interest),
-    rescheduledInterest: toNumber(dto.RescheduledInterest),
     useOfLoan: toInteger(dto.UseOfLoan),
     incomeVerificationStatus: toInteger(dto.IncomeVerificationStatus),
     loanStatus: toEnum(LOAN_STATUS, dto.LoanStatusCode),
@@ -100,18 +120,8 @@ export function toLoanPart(dto: LoanPartDetailsDto): LoanPart {
     principalWriteOffAmount: toNumber(dto.PrincipalWriteOffAmount),
     interestWriteOffAmount: toNumber(dto.InterestWriteOffAmount),
     penaltyWriteOffAmount: toNumber(dto.PenaltyWriteOffAmount),
-    writeOffTotal: toNumber(dto.WriteOffTotal),
     debtServicingCostMainAmount: toNumber(dto.DebtServicingCostMainAmount),
     debtServicingCostInterestAmount: toNumber(dto.DebtServicingCostInterestAmount),
     debtServicingCostPenaltyAmount: toNumber(dto.DebtServicingCostPenaltyAmount),
-    debtServicingCostTotal: toNumber(dto.DebtServicingCostTotal),
-    repaidPrincipalCurrentOwner: toNumber(dto.RepaidPrincipalCurrentOwner),
-    repaidInterestsCurrentOwner: toNumber(dto.RepaidInterestsCurrentOwner),
-    lateChargesPaidCurrentOwner: toNumber(dto.LateChargesPaidCurrentOwner),
-    repaidTotalCurrentOwner: toNumber(dto.RepaidTotalCurrentOwner),
-    totalRepaid: toNumber(dto.TotalRepaid),
-    debtManagementEvents: mapList(dto.DebtManagmentEvents, toDebtManagementEvent),
-    loanTransfers: mapList(dto.LoanTransfers, toLoanTransfer),
-    scheduledPayments: mapList(dto.ScheduledPayments, toScheduledPayment),
   };
 }
