@@ -14,6 +14,8 @@ export interface BondoraConfig {
   readonly listCacheTtlMs: number;
   /** How long a closed auction's detail is kept per credential (BONDORA_CLOSED_AUCTION_TTL_MS; it never changes). */
   readonly closedAuctionTtlMs: number;
+  /** How long an active auction's detail is kept per credential (BONDORA_ENTITY_CACHE_TTL_MS; 0, the default, keeps none). */
+  readonly entityCacheTtlMs: number;
   readonly oauth: BondoraOAuthConfig;
 }
 
@@ -38,6 +40,8 @@ export interface BondConfig {
   readonly apiKey: string | undefined;
   /** One budget for all calls of the key (BOND_RATE_LIMIT); false when "off". */
   readonly rateLimits: RateLimitTable | false;
+  /** How long a credit application read by id is kept (ENTITY_CACHE_TTL_MS; 0 keeps none). */
+  readonly entityCacheTtlMs: number;
 }
 
 /** How callers are identified (AUTH_*). */
@@ -93,6 +97,27 @@ export interface FrontendsConfig {
   readonly trustedDocumentsOnly: boolean;
 }
 
+/** Logs, the /metrics guard and OpenTelemetry traces (LOG_LEVEL, METRICS_TOKEN, OTEL_*). */
+export interface ObservabilityConfig {
+  readonly logLevel: LogLevel;
+  /** METRICS_TOKEN: /metrics then requires `Authorization: Bearer <token>`; unset leaves it open. */
+  readonly metricsToken: string | undefined;
+  /** Where spans go (OTLP over HTTP, JSON); undefined when tracing is off. */
+  readonly tracing: TracingConfig | undefined;
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface TracingConfig {
+  /** OTEL_SERVICE_NAME. */
+  readonly serviceName: string;
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  readonly url: string;
+  /** OTEL_EXPORTER_OTLP_HEADERS (and _TRACES_HEADERS over them): sent with every export. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -106,8 +131,12 @@ export interface Config {
   /** BONDORA_SIM_PUBLISH_MS: how often the embedded Bondora simulator publishes a new auction (0: never). */
   readonly simulatorPublishMs: number;
   readonly production: boolean;
-  /** REDIS_URL: shares OAuth login states and tokens between gateway processes; unset keeps them in this process. */
-  readonly redis: { readonly url: string | undefined; readonly keyPrefix: string };
+  /**
+   * REDIS_URL: what replicas share (OAuth, upstream budgets, kept answers and calls in flight, APQ,
+   * events); unset keeps it in this process. FLEET_SIZE: how many replicas share the upstream
+   * limits, so each takes 1/FLEET_SIZE of them while Redis is unavailable.
+   */
+  readonly redis: { readonly url: string | undefined; readonly keyPrefix: string; readonly fleetSize: number };
   /** GraphiQL for browsers on GET /graphql (GRAPHIQL); on unless production. */
   readonly graphiql: boolean;
   /** Schema introspection (INTROSPECTION); on unless production. */
@@ -120,6 +149,7 @@ export interface Config {
   readonly federationTraces: boolean;
   readonly webhooks: WebhooksConfig;
   readonly frontends: FrontendsConfig;
+  readonly observability: ObservabilityConfig;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +165,12 @@ export class ConfigError extends Error {
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 10_000;
 export const DEFAULT_LIST_CACHE_TTL_MS = 2_000;
+/**
+ * A credit application changes through our own writes (which drop it at once) and through Bond's
+ * decisions, which its webhooks announce (which drop it too): 5 s only bounds how stale an answer
+ * can be when a webhook is late or not wired, while a screen's repeated reads within it cost nothing.
+ */
+export const DEFAULT_ENTITY_CACHE_TTL_MS = 5_000;
 export const DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST = 50;
 export const DEFAULT_CALLER_SHARE_PERCENT = 25;
 export const DEFAULT_CALLER_RATE_LIMIT = { limit: 20, periodMs: 1000 } as const;
@@ -152,6 +188,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     identity: read('BOND_IDENTITY'),
     apiKey: read('BOND_API_KEY'),
     rateLimits: bondRateLimit(read),
+    entityCacheTtlMs: integer(read, 'ENTITY_CACHE_TTL_MS', DEFAULT_ENTITY_CACHE_TTL_MS, 0, 3_600_000),
   };
   // Bond keys come only from configuration, so a real Bond without them could never work.
   if (bondUrl && !bond.identity) throw new ConfigError('BOND_IDENTITY', 'is required when BOND_API_URL is set');
@@ -159,7 +196,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 
   const production = read('NODE_ENV') === 'production';
   const host = read('HOST') ?? '127.0.0.1';
-  const redis = { url: redisUrl(read), keyPrefix: read('REDIS_KEY_PREFIX') ?? 'bondora-bond-gateway:' };
+  const redis = {
+    url: redisUrl(read),
+    keyPrefix: read('REDIS_KEY_PREFIX') ?? 'bondora-bond-gateway:',
+    fleetSize: integer(read, 'FLEET_SIZE', 1, 1, 1000),
+  };
   const tokenEncryptionKey = encryptionKey(read);
   // Tokens written to a shared store must be sealed: the Redis is outside this process.
   if (redis.url && !tokenEncryptionKey) {
@@ -174,6 +215,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       rateLimits: bondoraRateLimits(read),
       listCacheTtlMs: integer(read, 'BONDORA_LIST_CACHE_TTL_MS', DEFAULT_LIST_CACHE_TTL_MS, 0, 3_600_000),
       closedAuctionTtlMs: integer(read, 'BONDORA_CLOSED_AUCTION_TTL_MS', 86_400_000, 0, 604_800_000),
+      entityCacheTtlMs: integer(read, 'BONDORA_ENTITY_CACHE_TTL_MS', 0, 0, 3_600_000),
       oauth: bondoraOAuth(read),
     },
     bond,
@@ -197,6 +239,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     federationTraces: flag(read, 'FEDERATION_TRACES', false),
     frontends: frontendsConfig(read),
+    observability: observabilityConfig(read),
     webhooks: {
       publicUrl: url(read, 'WEBHOOK_PUBLIC_URL'),
       bondoraKeys: bondoraWebhookKeys(read),
@@ -205,6 +248,50 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       eventLogSize: integer(read, 'EVENT_LOG_SIZE', 10_000, 1, 10_000_000),
     },
   });
+}
+
+function observabilityConfig(read: Reader): ObservabilityConfig {
+  const level = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError('LOG_LEVEL', `takes one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  return { logLevel: level as LogLevel, metricsToken: read('METRICS_TOKEN'), tracing: tracingConfig(read) };
+}
+
+/** The standard OpenTelemetry variables: traces go out only when an OTLP endpoint is named. */
+function tracingConfig(read: Reader): TracingConfig | undefined {
+  const tracesEndpoint = url(read, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const endpoint = url(read, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (!tracesEndpoint && !endpoint) return undefined;
+  if (/^true$/i.test(read('OTEL_SDK_DISABLED') ?? '')) return undefined;
+  const exporter = (read('OTEL_TRACES_EXPORTER') ?? 'otlp').toLowerCase();
+  if (exporter === 'none') return undefined;
+  if (exporter !== 'otlp') throw new ConfigError('OTEL_TRACES_EXPORTER', `takes otlp or none here, got "${exporter}"`);
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
+    const protocol = read(name);
+    if (protocol !== undefined && protocol !== 'http/json') throw new ConfigError(name, `takes http/json here (spans are sent as OTLP JSON), got "${protocol}"`);
+  }
+  return {
+    serviceName: read('OTEL_SERVICE_NAME') ?? 'bondora-bond-gateway',
+    url: tracesEndpoint ?? `${endpoint}/v1/traces`,
+    headers: { ...otlpHeaders(read, 'OTEL_EXPORTER_OTLP_HEADERS'), ...otlpHeaders(read, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS') },
+  };
+}
+
+/** "api-key=abc,x-tenant=t%201": W3C baggage-like pairs with URL-encoded values. */
+function otlpHeaders(read: Reader, name: string): Record<string, string> {
+  const raw = read(name);
+  if (raw === undefined) return {};
+  const headers: Record<string, string> = {};
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const at = entry.indexOf('=');
+    const key = entry.slice(0, at).trim().toLowerCase();
+    if (at < 1 || !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) throw new ConfigError(name, 'takes name=value pairs, comma-separated');
+    try {
+      headers[key] = decodeURIComponent(entry.slice(at + 1).trim());
+    } catch {
+      throw new ConfigError(name, `has a value that is not URL-encoded for "${key}"`);
+    }
+  }
+  return headers;
 }
 
 function frontendsConfig(read: Reader): FrontendsConfig {

@@ -9,6 +9,9 @@ import { graphiqlHeaders } from './server/graphiql.examples.js';
 import { jsonLogger } from './server/logger.js';
 import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisResponseStore, RedisTokenStore } from './server/redis.stores.js';
 import { RedisKeyValueCache } from './server/redis.apq.cache.js';
+import { RedisBudgetStore } from './server/redis.budgets.js';
+import { RedisFlights } from './server/redis.flights.js';
+import { RedisHealth } from './server/redis.health.js';
 import { trustedDocumentsOf } from './server/trusted-documents.manifest.js';
 import { startUpstreams } from './server/upstreams.start.js';
 import { MemoryEventLog } from './events/event.log.js';
@@ -36,15 +39,23 @@ function orExit<T>(read: () => T): T {
 async function main(): Promise<void> {
   const config = readConfig();
   const trustedDocuments = orExit(() => trustedDocumentsOf(config.frontends));
-  const logger = jsonLogger();
-  const redis = config.redis.url ? await connectRedis(config.redis.url, (message) => logger.warn('redis', { error: message })) : undefined;
+  const logger = jsonLogger(process.stderr, config.observability.logLevel);
+  const redis = config.redis.url ? await connectRedis(config.redis.url, (message) => logger.warn('redis', { error: message }), true) : undefined;
+  const redisHealth = redis && new RedisHealth(redis, config.redis.fleetSize);
   const cipher = config.tokenEncryptionKey ? TokenCipher.fromBase64Key(config.tokenEncryptionKey) : undefined;
+  const prefix = config.redis.keyPrefix;
+  const flights = redis && cipher && redisHealth && new RedisFlights(redis, redis.duplicate(), prefix, cipher, redisHealth);
+  await flights?.start();
   const sharedState = redis &&
-    cipher && {
-      loginStates: new RedisLoginStateStore(redis, config.redis.keyPrefix),
-      connections: new RedisConnectionStore(redis, config.redis.keyPrefix, cipher),
-      tokens: new RedisTokenStore(redis, config.redis.keyPrefix, cipher),
-      responses: new RedisResponseStore(redis, config.redis.keyPrefix, cipher),
+    cipher &&
+    redisHealth && {
+      loginStates: new RedisLoginStateStore(redis, prefix),
+      connections: new RedisConnectionStore(redis, prefix, cipher),
+      tokens: new RedisTokenStore(redis, prefix, cipher),
+      responses: new RedisResponseStore(redis, prefix, cipher, redisHealth),
+      flights,
+      budgets: new RedisBudgetStore(redis, prefix, redisHealth),
+      fleetSize: config.redis.fleetSize,
     };
   // With Redis every replica shares one event log; its live reader needs a connection of its own.
   const events = redis
@@ -92,8 +103,12 @@ async function main(): Promise<void> {
       // One APQ registration serves every replica.
       apqCache: redis && new RedisKeyValueCache(redis, `${config.redis.keyPrefix}cache:`),
       sharedState,
+      // While Redis is away this replica still serves, on its own share: /readyz says degraded and why.
+      readiness: redisHealth ? [redisHealth] : [],
       events,
       webhooks,
+      metricsToken: config.observability.metricsToken,
+      tracing: config.observability.tracing,
     },
     config.port,
     config.host,
@@ -104,7 +119,9 @@ async function main(): Promise<void> {
   const lines = [
     `GraphQL gateway   ${gateway.url}/graphql`,
     ...(config.graphiql ? [`GraphiQL          ${gateway.url}/graphql (open in a browser${operatorToken ? "; it sends the operator's token" : ''})`] : []),
-    `Health            ${gateway.url}/healthz`,
+    `Health            ${gateway.url}/healthz (alive), ${gateway.url}/readyz (ready: upstreams${config.redis.url ? ', Redis' : ''})`,
+    `Metrics           ${gateway.url}/metrics (Prometheus${config.observability.metricsToken ? '; send METRICS_TOKEN as a bearer token' : ''})`,
+    ...(config.observability.tracing ? [`Traces            OTLP/HTTP to ${new URL(config.observability.tracing.url).origin} as ${config.observability.tracing.serviceName}`] : []),
     `Subscriptions     ${gateway.url.replace(/^http/, 'ws')}/graphql (graphql-ws)`,
     `Webhooks          ${gateway.url}/webhooks/bondora, ${gateway.url}/webhooks/bond${Object.keys(upstreams.simulated).length ? ' (the embedded simulators deliver here)' : ''}`,
     ...(gateway.bondoraConnections ? [`Bondora callback  ${gateway.url}/auth/bondora/callback (start with the connectBondora mutation)`] : []),
@@ -134,6 +151,7 @@ async function main(): Promise<void> {
     await upstreams.stop();
     await dev?.close();
     await events.close();
+    flights?.close();
     await redis?.quit();
     process.exit(0);
   };

@@ -154,6 +154,8 @@ describe('loadConfig', () => {
     ['BOND_IDENTITY', { BOND_API_URL: 'https://sandbox.bond.tech/api/v0.1', BOND_API_KEY: 'b' }],
     ['BOND_API_KEY', { BOND_API_URL: 'https://sandbox.bond.tech/api/v0.1', BOND_IDENTITY: 'a' }],
     ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
+    ['FLEET_SIZE', { FLEET_SIZE: '0' }],
+    ['FLEET_SIZE', { FLEET_SIZE: 'three' }],
     ['BONDORA_RATE_LIMITS', { BONDORA_RATE_LIMITS: 'auctions.list=fast' }],
     ['BOND_RATE_LIMIT', { BOND_RATE_LIMIT: '1000 per minute' }],
     ['BONDORA_CLIENT_SECRET', { BONDORA_CLIENT_ID: 'app' }],
@@ -252,8 +254,9 @@ describe('loadConfig', () => {
     expect(config.bond.rateLimits).toEqual({ default: { limit: 500, periodMs: 60_000, scope: 'credential' } });
     expect(config.rateLimitWaitMs).toBe(2500);
     expect(config.bondora.listCacheTtlMs).toBe(0);
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/2', keyPrefix: 'bondora-bond-gateway:' });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/2', keyPrefix: 'bondora-bond-gateway:', fleetSize: 1 });
     expect(config.tokenEncryptionKey).toBe(KEY_32);
+    expect(loadConfig({ FLEET_SIZE: '3' }).redis.fleetSize).toBe(3);
     expect(config.bondora.oauth).toMatchObject({ clientId: 'app', clientSecret: 'secret', scopes: 'BidsRead BidsEdit Investments' });
     expect(loadConfig({ BONDORA_RATE_LIMITS: 'off', BOND_RATE_LIMIT: 'OFF' })).toMatchObject({ bondora: { rateLimits: false }, bond: { rateLimits: false } });
   });
@@ -262,5 +265,45 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BOND_API_URL: 'https://sandbox.bond.tech/api/v0.1', BOND_IDENTITY: 'x', BOND_API_KEY: '' })).toThrow(
       /BOND_API_KEY is required/,
     );
+  });
+});
+
+describe('logs, metrics and traces', () => {
+  it('defaults to info logs, an open /metrics and no tracing', () => {
+    expect(loadConfig({}).observability).toEqual({ logLevel: 'info', metricsToken: undefined, tracing: undefined });
+  });
+
+  it('reads LOG_LEVEL and METRICS_TOKEN, refusing an unknown level', () => {
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG', METRICS_TOKEN: 'scrape-me' }).observability).toMatchObject({ logLevel: 'debug', metricsToken: 'scrape-me' });
+    expect(refusalOf({ LOG_LEVEL: 'verbose' }).variable).toBe('LOG_LEVEL');
+  });
+
+  it('traces only with an OTLP endpoint, unless the SDK or the traces exporter is turned off', () => {
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' };
+    expect(loadConfig(endpoint).observability.tracing).toEqual({
+      serviceName: 'bondora-bond-gateway',
+      url: 'http://otel-collector:4318/v1/traces',
+      headers: {},
+    });
+    expect(loadConfig({ ...endpoint, OTEL_SDK_DISABLED: 'true' }).observability.tracing).toBeUndefined();
+    expect(loadConfig({ ...endpoint, OTEL_TRACES_EXPORTER: 'none' }).observability.tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'x' }).observability.tracing).toBeUndefined();
+    expect(refusalOf({ ...endpoint, OTEL_TRACES_EXPORTER: 'zipkin' }).variable).toBe('OTEL_TRACES_EXPORTER');
+    expect(refusalOf({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).variable).toBe('OTEL_EXPORTER_OTLP_PROTOCOL');
+  });
+
+  it('takes the traces endpoint as is, the service name and URL-encoded headers', () => {
+    const tracing = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector.example.com/otlp/v1/traces',
+      OTEL_SERVICE_NAME: 'gateway-eu',
+      OTEL_EXPORTER_OTLP_HEADERS: 'Api-Key=abc%3D%3D, x-tenant=team%201',
+    }).observability.tracing;
+    expect(tracing).toEqual({
+      serviceName: 'gateway-eu',
+      url: 'https://collector.example.com/otlp/v1/traces',
+      headers: { 'api-key': 'abc==', 'x-tenant': 'team 1' },
+    });
+    expect(refusalOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }).variable).toBe('OTEL_EXPORTER_OTLP_HEADERS');
   });
 });

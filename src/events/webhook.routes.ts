@@ -24,6 +24,8 @@ export interface WebhookRoutesOptions {
   logger: Logger;
   /** Called after a non-duplicate append (e.g. to drop a cache); must not be slow. */
   onEvent?: (event: LoggedEvent) => void;
+  /** Told each delivery's fate (metrics): refused (signature or body), recorded, or a redelivery. */
+  onDelivery?: (source: IncomingEvent['source'], result: 'accepted' | 'duplicate' | 'rejected') => void;
 }
 
 type Verdict = { ok: true; keyId?: string } | { ok: false; reason: string };
@@ -35,7 +37,7 @@ interface Receiver {
 }
 
 export function webhookRoutes(options: WebhookRoutesOptions): Router {
-  const { config, log, logger, onEvent } = options;
+  const { config, log, logger, onEvent, onDelivery } = options;
   const parser = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
 
   const fail = (res: Response, status: number, code: string, message: string): void => {
@@ -65,6 +67,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): Router {
       const verdict = receiver.verify(req, rawBody);
       if (!verdict.ok) {
         logger.warn('webhook refused', { source, reason: verdict.reason });
+        onDelivery?.(source, 'rejected');
         return fail(res, 401, 'UNAUTHENTICATED', 'The webhook signature is missing or invalid');
       }
 
@@ -74,6 +77,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): Router {
       } catch (error) {
         if (!(error instanceof WebhookBodyError)) throw error;
         logger.warn('webhook body refused', { source, reason: error.message });
+        onDelivery?.(source, 'rejected');
         return fail(res, 400, 'BAD_REQUEST', error.message);
       }
 
@@ -87,6 +91,7 @@ export function webhookRoutes(options: WebhookRoutesOptions): Router {
       }
       const { event, duplicate } = appended;
       logger.info('webhook received', { source, type: event.type, cursor: event.cursor, duplicate, keyId: verdict.keyId });
+      onDelivery?.(source, duplicate ? 'duplicate' : 'accepted');
       if (!duplicate && onEvent) {
         try {
           onEvent(event);

@@ -17,7 +17,12 @@ const allAtOnce = <T, R>(ids: readonly T[], fn: (id: T) => Promise<R>) => mapSet
  * Per-request loaders over one Bondora credential. Bondora has no "by ids" endpoints, so a batch of
  * ids is answered from one list call (active auctions, the investor's bids) and per-id calls are
  * made only for ids the list does not hold. A batch of a single id goes straight to the per-id
- * endpoint, which is one call either way and a much smaller response.
+ * endpoint, which is one call either way and a much smaller response, unless the active-auctions
+ * list is kept across requests (BONDORA_LIST_CACHE_TTL_MS): then a hot auction read by many
+ * callers is answered from that credential's kept list (one call per TTL, shared by every request)
+ * instead of queueing each request for a slot of GET /auction/{id}'s 1/s. An id the list lacks
+ * (closed or unknown) still goes to the per-id endpoint, and `auctionDetail` always does (for the
+ * detail-only fields, which the list does not carry).
  */
 export class BondoraLoaders {
   /** GET /auction/{id}: the extended model, for closed auctions and detail-only fields. */
@@ -33,10 +38,10 @@ export class BondoraLoaders {
 
   constructor(client: BondoraClient, settings: LoaderSettings = BATCHING) {
     const options = idLoaderOptions(settings);
-    this.activeAuctions = new Memo(async () => {
-      const page = await client.listAuctions({ PageSize: BONDORA_MAX_PAGE_SIZE.auctions, PageNr: 1 });
-      return new Map(page.items.map((a) => [a.AuctionId.toLowerCase(), a]));
-    }, settings.batching);
+    this.activeAuctions = new Memo(
+      async () => byAuctionId((await client.listAuctions({ PageSize: BONDORA_MAX_PAGE_SIZE.auctions, PageNr: 1 })).items),
+      settings.batching,
+    );
     this.allBids = new Memo(
       async () => (await client.listBids({ PageSize: BONDORA_MAX_PAGE_SIZE.bids, PageNr: 1 })).items,
       settings.batching,
@@ -49,10 +54,10 @@ export class BondoraLoaders {
 
     this.auction = new DataLoader(
       async (ids) => {
-        if (ids.length === 1) return this.auctionDetail.loadMany(ids);
+        if (ids.length === 1 && !client.keepsAuctionList()) return this.auctionDetail.loadMany(ids);
         const active = await this.activeAuctions.get();
-        // Later batches in this request find every active auction in the cache.
-        for (const [id, auction] of active) this.auction.prime(id, auction);
+        // Later batches in this request find every active auction in the cache (a lone id seldom has any).
+        if (ids.length > 1) for (const [id, auction] of active) this.auction.prime(id, auction);
         const missing = ids.filter((id) => !active.has(id.toLowerCase()));
         const details = new Map(missing.map((id, i) => [id, i]));
         const loaded = missing.length > 0 ? await this.auctionDetail.loadMany(missing) : [];
@@ -121,4 +126,15 @@ export class BondoraLoaders {
       this.auctionDetail.clear(id);
     }
   }
+}
+
+/**
+ * The active auctions by lower-cased id. A kept list is the same array for every request that reads
+ * it, so its index is built once rather than per request (a hot single-id read must stay cheap).
+ */
+const INDEXES = new WeakMap<readonly AuctionDto[], Map<string, AuctionDto>>();
+function byAuctionId(items: readonly AuctionDto[]): Map<string, AuctionDto> {
+  let index = INDEXES.get(items);
+  if (!index) INDEXES.set(items, (index = new Map(items.map((a) => [a.AuctionId.toLowerCase(), a]))));
+  return index;
 }

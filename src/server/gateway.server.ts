@@ -12,10 +12,11 @@ import express from 'express';
 import type { GatewayContext } from '../graphql/context.js';
 import type { LoaderSettings } from '../loaders/loader.options.js';
 import type { RateLimitTable } from '../upstream/rate.scheduler.js';
-import type { SharedResponseStore } from '../upstream/response.cache.js';
+import type { SharedBudgetStore } from '../upstream/budget.store.js';
+import type { SharedFlights, SharedResponseStore } from '../upstream/response.cache.js';
 import { createErrorFormatter } from '../graphql/error.mapper.js';
 import { subgraphSchema } from './subgraph.schema.js';
-import { createBondHttp } from '../upstream/bond/bond.client.js';
+import { createBondHttp, forgetBondApplication } from '../upstream/bond/bond.client.js';
 import { createBondoraHttp } from '../upstream/bondora/bondora.client.js';
 import { fixedCredential, OAuthCredential, type BondoraCredential, type TokenStore } from '../upstream/bondora/bondora.credential.js';
 import { BondoraOAuthClient, createBondoraOAuthHttp } from '../upstream/bondora/bondora.oauth.client.js';
@@ -55,6 +56,15 @@ import { costLimitPlugin } from '../graphql/limits/cost.plugin.js';
 import { depthLimitRule } from '../graphql/limits/depth.rule.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../graphql/limits/query.limits.js';
 import type { Logger } from './logger.js';
+import type { TracingConfig } from '../config.js';
+import { observers } from '../upstream/upstream.observer.js';
+import { accessLog, accessLogPlugin } from './access.log.js';
+import { healthRoutes, type ServingState } from './health.routes.js';
+import { GatewayMetrics } from './metrics.registry.js';
+import { metricsPlugin } from './metrics.plugin.js';
+import { metricsRoute } from './metrics.route.js';
+import { readinessObserver, UpstreamReadiness, type ReadinessCheck, type UpstreamReadinessOptions } from './readiness.js';
+import { startTracing } from './tracing.js';
 
 /** Where the upstreams are and how to authenticate, after simulators (if any) have started. */
 export interface UpstreamSettings {
@@ -67,10 +77,13 @@ export interface UpstreamSettings {
     listCacheTtlMs?: number;
     /** How long a closed auction's detail is kept per credential; 0 (the default) keeps none. */
     closedAuctionTtlMs?: number;
+    /** How long an active auction's detail is kept per credential; 0 (the default) keeps none. */
+    entityCacheTtlMs?: number;
     /** OAuth client of the gateway: enables /auth/bondora/* and refreshes the server token. */
     oauth?: BondoraOAuthSettings;
   };
-  bond: { url: string; identity: string; apiKey: string; rateLimits?: RateLimitTable | false };
+  /** `entityCacheTtlMs`: how long an application read by id is kept; 0 (the default here) keeps none. */
+  bond: { url: string; identity: string; apiKey: string; rateLimits?: RateLimitTable | false; entityCacheTtlMs?: number };
   timeoutMs: number;
   /** How long one operation may wait for rate-limit slots before its fields fail with RATE_LIMITED. */
   rateLimitWaitMs?: number;
@@ -101,8 +114,20 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Depth, alias, cost, batch and body-size limits (DEFAULT_QUERY_LIMITS when omitted). */
   limits?: QueryLimits;
-  /** Login states and OAuth tokens shared with other gateway processes (in this process when omitted). */
-  sharedState?: { loginStates: LoginStateStore; connections: ConnectionStore; tokens: TokenStore; responses?: SharedResponseStore };
+  /**
+   * What replicas share (in this process when omitted): login states and OAuth tokens, kept answers,
+   * identical GETs in flight, and the upstream budgets, of which each takes 1/fleetSize while the
+   * shared ones are unavailable.
+   */
+  sharedState?: {
+    loginStates: LoginStateStore;
+    connections: ConnectionStore;
+    tokens: TokenStore;
+    responses?: SharedResponseStore;
+    flights?: SharedFlights;
+    budgets?: SharedBudgetStore;
+    fleetSize?: number;
+  };
   /** Benchmark-only: `{ batching: false }` measures what a naive resolver would cost upstream. */
   loaders?: LoaderSettings;
   /** GraphiQL for browsers that open /graphql (default true); production turns it off unless configured. */
@@ -113,6 +138,14 @@ export interface GatewayOptions {
   apqCache?: KeyValueCache;
   /** TRUSTED_DOCUMENTS(_ONLY): the manifest's operations, and whether only they may run. */
   trustedDocuments?: TrustedDocuments;
+  /** Checks /readyz runs beside the built-in upstream ones (Redis, from main.ts). */
+  readiness?: readonly ReadinessCheck[];
+  /** Tests: the upstream checks' answer window and probe timings (a minute, 10 s, 2 s by default). */
+  upstreamReadiness?: UpstreamReadinessOptions;
+  /** METRICS_TOKEN: /metrics requires it as a bearer token; open when omitted. */
+  metricsToken?: string;
+  /** OpenTelemetry traces (OTEL_*); off when omitted. */
+  tracing?: TracingConfig;
 }
 
 export interface Gateway {
@@ -129,6 +162,16 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions, port = 0, host = '127.0.0.1'): Promise<Gateway> {
   const { upstreams, logger } = options;
   const app = express();
+  // First: every request gets its id and its access line, whatever answers it.
+  app.use(accessLog(logger));
+  let serving: ServingState = 'starting';
+  const tracing = options.tracing ? await startTracing(options.tracing) : undefined;
+  const metrics = new GatewayMetrics(() => subscriptions.active);
+  const upstreamChecks = [
+    new UpstreamReadiness('bondora', upstreams.bondora.url, options.upstreamReadiness),
+    new UpstreamReadiness('bond', upstreams.bond.url, options.upstreamReadiness),
+  ];
+  const observer = observers(metrics.upstreamObserver, readinessObserver(upstreamChecks), tracing?.observer);
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
 
@@ -138,9 +181,16 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
     sharePercent: DEFAULT_CALLER_SHARE_PERCENT,
     rateLimit: DEFAULT_CALLER_RATE_LIMIT,
   };
-  const shares = { callerSharePercent: callers.sharePercent, sharedResponses: options.sharedState?.responses };
-  const bondoraHttp = createBondoraHttp({ ...upstreams.bondora, ...shares, baseUrl: upstreams.bondora.url, timeoutMs: upstreams.timeoutMs });
-  const bondHttp = createBondHttp({ ...upstreams.bond, ...shares, baseUrl: upstreams.bond.url, timeoutMs: upstreams.timeoutMs });
+  const shared = options.sharedState;
+  const shares = {
+    callerSharePercent: callers.sharePercent,
+    sharedResponses: shared?.responses,
+    sharedFlights: shared?.flights,
+    sharedBudgets: shared?.budgets,
+    fleetSize: shared?.fleetSize,
+  };
+  const bondoraHttp = createBondoraHttp({ ...upstreams.bondora, ...shares, baseUrl: upstreams.bondora.url, timeoutMs: upstreams.timeoutMs, observer });
+  const bondHttp = createBondHttp({ ...upstreams.bond, ...shares, baseUrl: upstreams.bond.url, timeoutMs: upstreams.timeoutMs, observer });
   const schema = await subgraphSchema();
   const httpClients = [bondoraHttp, bondHttp];
   const events = options.events ?? new MemoryEventLog();
@@ -185,6 +235,9 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
       // Traces show resolver timings and paths: only for a router that is meant to collect them.
       ...(options.federationTraces ? [] : [ApolloServerPluginInlineTraceDisabled()]),
       costLimitPlugin(limits.maxCost),
+      metricsPlugin(metrics),
+      accessLogPlugin(),
+      ...(tracing ? [tracing.plugin] : []),
       // Subscriptions for a federating router: Apollo's HTTP callback protocol.
       ApolloServerPluginSubscriptionCallback({ fetcher: callbackFetcher(logger) }),
     ],
@@ -223,16 +276,27 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
       publicUrl: () => publicUrl,
       log: events,
       logger,
+      onDelivery: (source, result) => metrics.webhookDelivery(source, result),
       onEvent: (event) => {
         // A new auction makes every credential's kept active-auctions list stale.
         if (event.source === 'bondora' && event.type === 'auction.published') bondoraHttp.forget(['auctions.list']);
+        // Bond decided something about an application (KYC, approval, denial): its kept copy is stale.
+        const application = (event.payload as { application_id?: unknown } | null)?.application_id;
+        if (event.source === 'bond' && event.type.startsWith('credit.application.') && typeof application === 'string') {
+          void forgetBondApplication(bondHttp, application);
+        }
       },
     }),
   );
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(
+    healthRoutes({
+      checks: [...upstreamChecks, ...(options.readiness ?? [])],
+      state: () => serving,
+      onResult: (check, status) => metrics.readinessState(check, status),
+    }),
+  );
+  app.use(metricsRoute(metrics, options.metricsToken));
   // First on the API path: a preflight carries no token, and GraphiQL's GET route would answer its OPTIONS.
   app.use('/graphql', corsFor(options.frontends ?? { corsOrigins: [], corsAllowCredentials: false }));
   if (options.graphiql ?? true) {
@@ -268,6 +332,7 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   app.use(
     '/graphql',
     apiResponseHeaders,
+    ...(tracing ? [tracing.middleware] : []),
     // Who is calling comes first: a request without a valid token is refused before its body is read.
     authenticateCallers(options.auth, logger),
     ...(callers.rateLimit ? [callerRateLimit(callers.rateLimit)] : []),
@@ -291,6 +356,7 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   // A wildcard address is no URL a browser or Bondora's redirect can use: name this machine's loopback instead.
   const reachable = host === '0.0.0.0' || host === '::' || host === '[::]' ? '127.0.0.1' : host;
   publicUrl = `http://${reachable}:${address.port}`;
+  serving = 'serving';
   return {
     url: publicUrl,
     bondoraConnections,
@@ -299,9 +365,12 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
       return subscriptions.active;
     },
     close: async () => {
+      // Load balancers asking /readyz from now on take this replica out.
+      serving = 'draining';
       await subscriptions.close();
       await apollo.stop();
       await Promise.all(httpClients.map((client) => client.close()));
+      await tracing?.shutdown();
     },
   };
 }

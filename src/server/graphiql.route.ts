@@ -18,13 +18,13 @@ export function graphiqlRoutes({ endpoint, logger, headers }: GraphiqlRouteOptio
   const router = Router();
   let reported = false;
 
-  // Resolves to undefined after answering 500 itself, so a broken build never looks like a 404.
+  // Resolves to undefined after answering 500 itself, so a broken bundle never looks like a 404.
   const bundleOr500 = async (res: Response): Promise<GraphiqlBundle | undefined> => {
     try {
       const bundle = await graphiqlBundle();
       if (!reported) {
         reported = true;
-        logger.info('GraphiQL bundle ready', { buildMs: bundle.buildMs, bundleId: bundle.id });
+        logger.info('GraphiQL bundle ready', { buildMs: bundle.buildMs, bundleId: bundle.id, prebuilt: bundle.prebuilt });
       }
       return bundle;
     } catch (error) {

@@ -10,6 +10,7 @@ import {
 import type { TokenCipher } from '../auth/token.cipher.js';
 import type { StoredTokens, TokenStore } from '../upstream/bondora/bondora.credential.js';
 import type { SharedResponseStore } from '../upstream/response.cache.js';
+import type { RedisHealth } from './redis.health.js';
 
 // State that several gateway processes behind one load balancer must share: a login started on
 // one process may come back to another, and a token refreshed by one serves all. Keys live under
@@ -80,17 +81,23 @@ export class RedisResponseStore implements SharedResponseStore {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly cipher: TokenCipher,
+    /** When given, answers are kept in each process while it says Redis is unavailable. */
+    private readonly health?: RedisHealth,
   ) {}
+
+  get available(): boolean {
+    return this.health?.available ?? true;
+  }
 
   async get(credential: string, endpoint: string, key: string): Promise<string | undefined> {
     const hash = this.hash(credential, endpoint);
-    const sealed = await this.redis.hget(hash, this.field(key));
+    const sealed = await this.run(() => this.redis.hget(hash, this.field(key)));
     return sealed ? this.cipher.decrypt(sealed, hash) : undefined;
   }
 
   async set(credential: string, endpoint: string, key: string, value: string, ttlMs: number): Promise<void> {
     const hash = this.hash(credential, endpoint);
-    await this.redis.multi().hset(hash, this.field(key), this.cipher.encrypt(value, hash)).pexpire(hash, Math.max(1, Math.ceil(ttlMs))).exec();
+    await this.run(() => this.redis.multi().hset(hash, this.field(key), this.cipher.encrypt(value, hash)).pexpire(hash, Math.max(1, Math.ceil(ttlMs))).exec());
   }
 
   async invalidate(credential: string | undefined, endpoints: readonly string[]): Promise<void> {
@@ -107,6 +114,11 @@ export class RedisResponseStore implements SharedResponseStore {
         if (keys.length) await this.redis.del(...keys);
       } while (cursor !== '0');
     }
+  }
+
+  /** A failed command marks Redis unavailable for a moment, so the next requests do not wait on it too. */
+  private run<T>(command: () => Promise<T>): Promise<T> {
+    return this.health ? this.health.use(command) : command();
   }
 
   private hash(credential: string, endpoint: string): string {
@@ -142,8 +154,22 @@ const GATEWAY_OWN_CONNECTION = '\u0000gateway';
  * Connects and pings, so a wrong REDIS_URL fails at start-up rather than at the first login.
  * Later connection errors go to `onError` (ioredis reconnects by itself).
  */
-export async function connectRedis(url: string, onError: (message: string) => void = () => {}): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000 });
+export async function connectRedis(
+  url: string,
+  onError: (message: string) => void = () => {},
+  /**
+   * For state a request reads on its way (budgets, kept answers, flights): a command fails at once
+   * while Redis is away, or after a second when it is slow, rather than queueing behind a
+   * reconnect, so the request falls back to this process's own state and goes on.
+   */
+  failFast = false,
+): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: failFast ? 0 : 2,
+    connectTimeout: 5000,
+    ...(failFast ? { enableOfflineQueue: false, commandTimeout: 1000 } : {}),
+  });
   let lastError: Error | undefined;
   redis.on('error', (error: Error) => {
     lastError = error;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { BondoraOAuthConfig, Config } from '../config.js';
 import type { BondoraOAuthSettings } from './bondora.oauth.routes.js';
-import { BondSimulator } from '../simulators/bond/bond.simulator.js';
-import { BondoraSimulator } from '../simulators/bondora/bondora.simulator.js';
+import type { BondSimulator } from '../simulators/bond/bond.simulator.js';
+import type { BondoraSimulator } from '../simulators/bondora/bondora.simulator.js';
 import type { UpstreamSettings } from './gateway.server.js';
 
 export interface StartedUpstreams {
@@ -22,6 +22,7 @@ export interface StartedUpstreams {
 /**
  * Real upstreams where configured; the embedded simulators (on free ports) for the rest. Simulators
  * listen on loopback only, whatever HOST says: their control API hands out what they were sent.
+ * A simulator's code loads only when it starts, so a gateway on real upstreams never carries it.
  */
 export async function startUpstreams(config: Config): Promise<StartedUpstreams> {
   const host = '127.0.0.1';
@@ -35,9 +36,11 @@ export async function startUpstreams(config: Config): Promise<StartedUpstreams> 
     rateLimits: config.bondora.rateLimits,
     listCacheTtlMs: config.bondora.listCacheTtlMs,
     closedAuctionTtlMs: config.bondora.closedAuctionTtlMs,
+    entityCacheTtlMs: config.bondora.entityCacheTtlMs,
   };
   let oauth = bondoraOAuthSettings(config.bondora.oauth, 'https://app.bondora.com/oauth/authorize');
   if (!bondora.url) {
+    const { BondoraSimulator } = await import('../simulators/bondora/bondora.simulator.js');
     const sim = new BondoraSimulator({ rateLimits: true, publishEveryMs: config.simulatorPublishMs || undefined });
     bondoraSim = sim;
     const url = await sim.start(0, host);
@@ -58,6 +61,7 @@ export async function startUpstreams(config: Config): Promise<StartedUpstreams> 
   let bond = config.bond;
   let demoCustomerId: string | undefined;
   if (!bond.url) {
+    const { BondSimulator } = await import('../simulators/bond/bond.simulator.js');
     const sim = new BondSimulator({ rateLimit: 1000 });
     bondSim = sim;
     const url = await sim.start(0, host);
@@ -70,7 +74,13 @@ export async function startUpstreams(config: Config): Promise<StartedUpstreams> 
   return {
     settings: {
       bondora: { url: bondora.url!, accessToken: bondora.accessToken, ...bondoraSettings, ...(oauth ? { oauth } : {}) },
-      bond: { url: bond.url!, identity: bond.identity!, apiKey: bond.apiKey!, rateLimits: config.bond.rateLimits },
+      bond: {
+        url: bond.url!,
+        identity: bond.identity!,
+        apiKey: bond.apiKey!,
+        rateLimits: config.bond.rateLimits,
+        entityCacheTtlMs: config.bond.entityCacheTtlMs,
+      },
       timeoutMs: config.upstreamTimeoutMs,
       rateLimitWaitMs: config.rateLimitWaitMs,
     },

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitWait, sleep, type RateLimit } from './rate.scheduler.js';
 
 // Fair shares of a shared upstream budget: one caller may spend at most `percent` of any budget
@@ -19,10 +19,21 @@ export function shareOf(limit: RateLimit, percent: number): ShareLimit {
   return { points: 1, durationSeconds: Math.ceil(periodSeconds / share) };
 }
 
-export class CallerShares {
-  private readonly limiters = new Map<string, RateLimiterMemory>();
+/** Shares kept for the whole fleet: in Redis, each process's part of them while Redis is away. */
+export interface SharedShares {
+  /** An ioredis connection. */
+  client: unknown;
+  prefix: string;
+  fleetSize: number;
+}
 
-  constructor(readonly percent: number) {}
+export class CallerShares {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+
+  constructor(
+    readonly percent: number,
+    private readonly shared?: SharedShares,
+  ) {}
 
   /**
    * Takes one call from `caller`'s share of the budget `budget` (limited by `limit`). Rejects with
@@ -47,14 +58,30 @@ export class CallerShares {
     }
   }
 
-  private limiter(limit: RateLimit): RateLimiterMemory {
+  private limiter(limit: RateLimit): RateLimiterAbstract {
     const share = shareOf(limit, this.percent);
     const id = `${share.points}/${share.durationSeconds}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
-      limiter = new RateLimiterMemory({ points: share.points, duration: share.durationSeconds });
+      limiter = this.shared ? this.fleetLimiter(limit, id) : new RateLimiterMemory({ points: share.points, duration: share.durationSeconds });
       this.limiters.set(id, limiter);
     }
     return limiter;
+  }
+
+  /** One share across the fleet; while Redis cannot answer, this process's part of it (the insurance). */
+  private fleetLimiter(limit: RateLimit, id: string): RateLimiterAbstract {
+    const { client, prefix, fleetSize } = this.shared!;
+    const share = shareOf(limit, this.percent);
+    const part = shareOf({ ...limit, limit: limit.limit / Math.max(1, fleetSize) }, this.percent);
+    return new RateLimiterRedis({
+      storeClient: client,
+      keyPrefix: `${prefix}share:${id}`,
+      points: share.points,
+      duration: share.durationSeconds,
+      // Fail over at once rather than queue behind a reconnecting client.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ points: part.points, duration: part.durationSeconds }),
+    });
   }
 }

@@ -3,10 +3,13 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
 import { CallerShares } from './caller.share.js';
-import { RateLimitWait, RateScheduler, sleep, type RateLimitTable } from './rate.scheduler.js';
+import type { SharedBudgetStore } from './budget.store.js';
+import { FleetScheduler } from './fleet.scheduler.js';
+import { RateLimitWait, RateScheduler, sleep, type Budgets, type RateLimitTable } from './rate.scheduler.js';
 import type { RequestScope } from './request.scope.js';
-import { ResponseCache, type CacheSettings, type SharedResponseStore } from './response.cache.js';
+import { ResponseCache, type CacheSettings, type SharedFlights, type SharedResponseStore } from './response.cache.js';
 import { UpstreamError, type UpstreamName } from './upstream.error.js';
+import type { AttemptOutcome, UpstreamObserver } from './upstream.observer.js';
 
 // One fetch wrapper for both APIs: base URL, query encoding, JSON bodies, gzip, per-attempt
 // timeouts, client-side rate limiting per (credential, endpoint), sharing and short caching of
@@ -26,6 +29,8 @@ export interface HttpRequest extends RequestScope {
   headers?: Readonly<Record<string, string>>;
   /** Values sent in the body (client secrets, codes) that must not travel on in an upstream's error text. */
   secrets?: readonly string[];
+  /** For a write: single kept GET answers it makes stale (an entity by its path), beside the endpoints of `invalidates`. */
+  drops?: ReadonlyArray<{ endpoint: string; path: string }>;
 }
 
 export interface HttpResponse {
@@ -71,6 +76,22 @@ export interface HttpClientOptions {
   callerSharePercent?: number;
   /** Kept answers shared with other gateway processes (Redis); this process's memory only when absent. */
   sharedResponses?: SharedResponseStore;
+  /** Identical GETs in flight on other gateway processes joined rather than repeated (Redis). */
+  sharedFlights?: SharedFlights;
+  /** Budgets kept for the whole fleet (Redis); this process's own when absent. */
+  sharedBudgets?: SharedBudgetStore;
+  /** Replicas sharing the upstream limits: while the shared budgets are away, each takes 1/fleetSize. */
+  fleetSize?: number;
+  /** Told about every attempt, 429, budget wait and cache lookup (metrics, readiness, traces). */
+  observer?: UpstreamObserver;
+}
+
+/** What a client shares with the other gateway processes of a fleet (all absent: a process of its own). */
+export type FleetOptions = Pick<HttpClientOptions, 'sharedResponses' | 'sharedFlights' | 'sharedBudgets' | 'fleetSize'>;
+
+export function fleetOptionsOf(options: FleetOptions): FleetOptions {
+  const { sharedResponses, sharedFlights, sharedBudgets, fleetSize } = options;
+  return { sharedResponses, sharedFlights, sharedBudgets, fleetSize };
 }
 
 export class HttpClient {
@@ -78,7 +99,7 @@ export class HttpClient {
   private readonly baseUrl: string;
   private readonly maxRetries: number;
   private readonly maxRetryAfter: number;
-  private readonly scheduler: RateScheduler | undefined;
+  private readonly scheduler: Budgets | undefined;
   private readonly shares: CallerShares | undefined;
   private readonly responses: ResponseCache<HttpResponse>;
   /**
@@ -92,13 +113,31 @@ export class HttpClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.maxRetries = options.maxRateLimitRetries ?? 2;
     this.maxRetryAfter = options.maxRetryAfterSeconds ?? 10;
-    this.scheduler = options.rateLimits ? new RateScheduler(options.rateLimits) : undefined;
+    const fleetSize = options.fleetSize ?? 1;
+    // A slot may count as in flight no longer than an attempt can take, so a replica that died mid-call frees it.
+    const inflightMs = options.timeoutMs + 1000;
+    this.scheduler = !options.rateLimits
+      ? undefined
+      : options.sharedBudgets
+        ? new FleetScheduler(options.rateLimits, options.sharedBudgets, fleetSize, inflightMs)
+        : new RateScheduler(options.rateLimits);
     const percent = options.callerSharePercent ?? 100;
-    this.shares = this.scheduler && percent < 100 ? new CallerShares(percent) : undefined;
+    const budgets = options.sharedBudgets;
+    this.shares =
+      this.scheduler && percent < 100
+        ? new CallerShares(percent, budgets && { client: budgets.shareClient, prefix: budgets.sharePrefix, fleetSize })
+        : undefined;
     this.responses = new ResponseCache<HttpResponse>(
       options.cache ?? { ttlMs: {} },
       Date.now,
-      options.sharedResponses && { store: options.sharedResponses, encode: encodeResponse, decode: decodeResponse },
+      options.sharedResponses && {
+        store: options.sharedResponses,
+        encode: encodeResponse,
+        decode: decodeResponse,
+        flights: options.sharedFlights,
+        // A leader may wait for its budget slot, then try up to 1 + retries times.
+        leaseMs: (options.timeoutMs + 1000) * ((options.maxRateLimitRetries ?? 2) + 1),
+      },
     );
     this.pool = new Agent({ keepAliveTimeout: 30_000, connections: options.maxConnections ?? 64 });
   }
@@ -106,6 +145,16 @@ export class HttpClient {
   /** The upstream said these endpoints changed for everyone (a webhook): no credential's kept answer stands. */
   forget(endpoints: readonly string[]): void {
     void this.responses.invalidate(undefined, endpoints);
+  }
+
+  /** The upstream said one entity changed (a webhook): its kept GET answer for the client's own credential goes. */
+  async forgetKey(endpoint: string, path: string): Promise<void> {
+    await this.responses.invalidateKey(credentialKey(this.options.headers ?? {}), endpoint, path);
+  }
+
+  /** Whether answers of this endpoint are kept across requests (a TTL above 0). */
+  keeps(endpoint: string): boolean {
+    return (this.options.cache?.ttlMs[endpoint] ?? 0) > 0;
   }
 
   /** Closes the pooled connections (at shutdown). */
@@ -131,7 +180,14 @@ export class HttpClient {
     if (req.method === 'GET') {
       // A shared GET must not die with the first caller that gave up, so it runs without caller signals.
       const key = req.path + encodeQuery(req.query);
-      return this.responses.get(credential, req.endpoint, key, () => this.send({ ...req, signal: undefined }, credential), req.signal);
+      // A hit is a GET answered without a call of its own: a kept answer, or an identical call in flight.
+      let loaded = false;
+      const load = () => ((loaded = true), this.send({ ...req, signal: undefined }, credential));
+      try {
+        return await this.responses.get(credential, req.endpoint, key, load, req.signal);
+      } finally {
+        this.options.observer?.onCacheLookup(this.upstream, req.endpoint, !loaded);
+      }
     }
     try {
       return await this.send(req, credential);
@@ -139,6 +195,7 @@ export class HttpClient {
       // Even a failed write may have been applied upstream.
       const stale = this.options.invalidates?.[req.endpoint];
       if (stale) await this.responses.invalidate(credential, stale);
+      for (const drop of req.drops ?? []) await this.responses.invalidateKey(credential, drop.endpoint, drop.path);
     }
   }
 
@@ -158,6 +215,7 @@ export class HttpClient {
       if (ok && failure === undefined) return response;
       const error = this.errorOf(response, req, failure ?? response.status);
       if (error.kind !== 'RATE_LIMITED') throw error;
+      this.options.observer?.onThrottled(this.upstream, req.endpoint);
       const waitMs = (error.retryAfterSeconds ?? 1) * 1000;
       this.scheduler?.penalize(credential, req.endpoint, waitMs);
       const fits = req.deadline !== undefined ? Date.now() + waitMs <= req.deadline : waitMs <= this.maxRetryAfter * 1000;
@@ -168,6 +226,7 @@ export class HttpClient {
 
   private async awaitSlot(req: HttpRequest, credential: string): Promise<() => void> {
     if (!this.scheduler) return () => {};
+    const waitStarted = performance.now();
     const limit = this.scheduler.limitOf(req.endpoint);
     const name = label(this.upstream);
     if (this.shares && req.shareOf) {
@@ -177,10 +236,12 @@ export class HttpClient {
         (seconds) => `You have used your share (${percent}%) of the ${name} budget this gateway shares between callers; retry in ${seconds} s`,
       );
     }
-    return this.orRateLimited(
+    const release = await this.orRateLimited(
       this.scheduler.acquire(credential, req.endpoint, req.deadline, req.signal),
       (seconds) => `${name} allows ${limit.limit} request(s) per ${describePeriod(limit.periodMs)} here; this one would have to wait ${seconds} s`,
     );
+    this.options.observer?.onRateWait(this.upstream, performance.now() - waitStarted);
+    return release;
   }
 
   /** A wait that would outlast the operation's deadline becomes RATE_LIMITED with the gateway's own words. */
@@ -218,11 +279,16 @@ export class HttpClient {
       body = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
+    const observer = this.options.observer;
+    const trace = observer?.traceAttempt?.(this.upstream, req.endpoint, req.method, headers);
+    const started = performance.now();
+    let outcome: AttemptOutcome = 'error';
     try {
       const response = await request(url, { method: req.method, headers, body, signal: controller.signal, dispatcher: this.pool });
       const raw = Buffer.from(await response.body.arrayBuffer());
       const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
       const text = (encoding.includes('gzip') ? await gunzipAsync(raw) : raw).toString('utf8');
+      outcome = response.statusCode;
       return {
         status: response.statusCode,
         headers: toHeaders(response.headers),
@@ -230,10 +296,14 @@ export class HttpClient {
         fetchedAt: Date.now(),
       };
     } catch (error) {
-      throw this.transportError(error, timedOut);
+      const failure = this.transportError(error, timedOut);
+      if (typeof outcome !== 'number') outcome = failure.kind === 'TIMEOUT' ? 'timeout' : failure.kind === 'UNAVAILABLE' ? 'unavailable' : 'error';
+      throw failure;
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onCallerAbort);
+      observer?.onAttempt(this.upstream, req.endpoint, req.method, outcome, performance.now() - started);
+      trace?.end(outcome);
     }
   }
 

@@ -43,7 +43,32 @@ interface Bucket {
 /** Call once the request has been answered, failed, or will not be sent. */
 export type Release = () => void;
 
-export class RateScheduler {
+/** What the HTTP layer asks of a budget keeper: this process's (RateScheduler) or the fleet's. */
+export interface Budgets {
+  limitOf(endpoint: string): RateLimit;
+  budgetKey(credential: string, endpoint: string): string;
+  acquire(credential: string, endpoint: string, deadline?: number, signal?: AbortSignal): Promise<Release>;
+  penalize(credential: string, endpoint: string, retryAfterMs: number): void;
+}
+
+/**
+ * One process's part of a budget the fleet shares when it cannot coordinate: `limit / fleetSize`
+ * per period, or one request per a longer period when that is below one, so the fleet as a whole
+ * still stays within the upstream's limit.
+ */
+export function localShare(limit: RateLimit, fleetSize: number): RateLimit {
+  if (fleetSize <= 1) return limit;
+  const share = limit.limit / fleetSize;
+  if (share >= 1) return { ...limit, limit: Math.floor(share) };
+  return { ...limit, limit: 1, periodMs: Math.ceil(limit.periodMs / share) };
+}
+
+export function localShareTable(table: RateLimitTable, fleetSize: number): RateLimitTable {
+  const endpoints = Object.fromEntries(Object.entries(table.endpoints ?? {}).map(([name, limit]) => [name, localShare(limit, fleetSize)]));
+  return { default: localShare(table.default, fleetSize), endpoints };
+}
+
+export class RateScheduler implements Budgets {
   private readonly buckets = new Map<string, Bucket>();
   private acquisitions = 0;
 

@@ -20,13 +20,29 @@ export interface CacheSettings {
  * replica serves the others for the rest of its window. Values are opaque strings to the store.
  */
 export interface SharedResponseStore {
+  /** False while the store cannot be used: answers are then kept in this process for their TTL. */
+  readonly available?: boolean;
   get(credential: string, endpoint: string, key: string): Promise<string | undefined>;
   set(credential: string, endpoint: string, key: string, value: string, ttlMs: number): Promise<void>;
   invalidate(credential: string | undefined, endpoints: readonly string[]): Promise<void>;
 }
 
+/** The first process to ask leads a flight; the others wait for its answer (undefined: call for yourselves). */
+export type Flight = { lead: true; finish(text: string | undefined): Promise<void> } | { lead: false; text: string | undefined };
+
+/** Identical GETs in flight across processes: one of them calls, the rest take its answer. */
+export interface SharedFlights {
+  readonly available: boolean;
+  /** Leads or joins the flight for (credential, key); a joiner waits at most `leaseMs` for the answer. */
+  join(credential: string, key: string, leaseMs: number): Promise<Flight>;
+}
+
 export interface SharedCodec<T> {
   store: SharedResponseStore;
+  /** With flights, identical GETs in flight on several processes make one upstream call. */
+  flights?: SharedFlights;
+  /** How long a joiner waits for the leader before calling itself (the upstream call's longest run). */
+  leaseMs?: number;
   encode(value: T): string;
   decode(text: string): T;
 }
@@ -79,7 +95,7 @@ export class ResponseCache<T> {
           ttl = Math.max(ttl, 1);
           return remote.value;
         }
-        const value = await load();
+        const value = await this.loadOnce(credential, key, load);
         if (final?.isFinal(value)) ttl = final.ttlMs;
         expires = this.now() + ttl;
         if (ttl > 0) this.toShared(credential, endpoint, key, value, expires);
@@ -91,7 +107,8 @@ export class ResponseCache<T> {
           this.inflight.delete(id);
           // With a shared store the answer lives there alone: a write through another replica drops it
           // for everyone, which a copy kept in this process would not see.
-          if (ttl > 0 && !this.shared) this.keep(id, { credential, endpoint, expires, value });
+          if (ttl > 0 && this.shared?.store.available === false) this.keep(id, { credential, endpoint, expires, value });
+          else if (ttl > 0 && !this.shared) this.keep(id, { credential, endpoint, expires, value });
         },
         () => this.inflight.delete(id),
       );
@@ -99,9 +116,33 @@ export class ResponseCache<T> {
     return signal ? raceAbort(pending, signal) : pending;
   }
 
+  /**
+   * One upstream call for an identical GET in flight on several processes. Without flights, or while
+   * they are unavailable, this process calls by itself; a leader's failure is never handed on.
+   */
+  private async loadOnce(credential: string, key: string, load: () => Promise<T>): Promise<T> {
+    const flights = this.shared?.flights;
+    if (!flights?.available) return load();
+    let flight: Flight;
+    try {
+      flight = await flights.join(credential, key, this.shared!.leaseMs ?? 30_000);
+    } catch {
+      return load();
+    }
+    if (!flight.lead) return flight.text === undefined ? load() : this.shared!.decode(flight.text);
+    let text: string | undefined;
+    try {
+      const value = await load();
+      text = this.shared!.encode(value);
+      return value;
+    } finally {
+      void flight.finish(text).catch(() => undefined);
+    }
+  }
+
   /** A shared store that is down or slow is a miss: this process asks the upstream itself. */
   private async fromShared(credential: string, endpoint: string, key: string): Promise<{ value: T; expires: number } | undefined> {
-    if (!this.shared) return undefined;
+    if (!this.shared || this.shared.store.available === false) return undefined;
     try {
       const text = await this.shared.store.get(credential, endpoint, key);
       if (!text) return undefined;
@@ -113,7 +154,7 @@ export class ResponseCache<T> {
   }
 
   private toShared(credential: string, endpoint: string, key: string, value: T, expires: number): void {
-    if (!this.shared) return;
+    if (!this.shared || this.shared.store.available === false) return;
     const text = JSON.stringify({ expires, value: this.shared.encode(value) });
     void this.shared.store.set(credential, endpoint, key, text, expires - this.now()).catch(() => undefined);
   }
@@ -127,6 +168,18 @@ export class ResponseCache<T> {
       if ((credential === undefined || entry.credential === credential) && endpoints.includes(entry.endpoint)) this.entries.delete(id);
     }
     await this.shared?.store.invalidate(credential, endpoints).catch(() => undefined);
+  }
+
+  /**
+   * Drops one kept answer (an entity changed: our write, or the upstream's webhook), leaving the
+   * credential's other answers of the endpoint. In a shared store the entry is overwritten with one
+   * already expired, which every process reads as a miss.
+   */
+  async invalidateKey(credential: string, endpoint: string, key: string): Promise<void> {
+    this.entries.delete(`${credential}\n${key}`);
+    if (!this.shared) return;
+    const ttl = Math.max(1, this.settings.ttlMs[endpoint] ?? 0, this.settings.final?.endpoints.includes(endpoint) ? this.settings.final.ttlMs : 0);
+    await this.shared.store.set(credential, endpoint, key, JSON.stringify({ expires: 0, value: '' }), ttl).catch(() => undefined);
   }
 
   private keep(id: string, entry: Entry<T>): void {

@@ -1,10 +1,13 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gatherFacts } from './bench.facts.js';
+import { loadConfig } from '../../src/config.js';
 import { benchOperations, TARGET_RATE, type BenchFacts, type BenchOperation } from './bench.operations.js';
+import { measureBudgets } from './budgets.probe.js';
 import {
   renderReport,
   type BenchReport,
+  type BudgetsReport,
   type CallCounts,
   type EventsReport,
   type FloorReport,
@@ -38,14 +41,21 @@ import { newWebhookKey } from './webhook.client.js';
 // and a fresh gateway, and writes test/artifacts/bench-events.md instead of bench.md.
 // `npm run bench -- --calls-only` runs just the upstream-call counts of rows 1–7 (gateway, naive
 // gateway, minimum; no latency, throughput or events) and writes test/artifacts/bench-calls.md.
+// `npm run bench -- --budgets-only` runs just the second table ("With the documented budgets on":
+// op 3 cold and warm, op 1 hot, a repeated mix with the entity cache on and off) against fresh
+// simulators and fresh budgeted gateways, and writes test/artifacts/bench-budgets.md.
 // BENCH_EVENT_SOCKETS sets how many WebSocket connections carry W1's 1,000 subscriptions (default
 // 100, i.e. 10 subscriptions multiplexed on each; 1000 gives each subscription its own socket).
 
-const HARD_DEADLINE_MS = 290_000;
+/** The budgets table adds about 45 s to the run. */
+const HARD_DEADLINE_MS = 360_000;
 const UPSTREAM_LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 20);
 const PROFILE = process.argv.includes('--profile');
 const EVENTS_ONLY = process.argv.includes('--events-only');
 const CALLS_ONLY = process.argv.includes('--calls-only');
+const BUDGETS_ONLY = process.argv.includes('--budgets-only');
+/** Credentials op 3 runs cold (then warm) for in the budgets table, at once. */
+const BUDGET_CREDENTIALS = 4;
 /** Untimed lead-in of each fixed-rate phase. */
 const LEAD_IN_MS = 2_000;
 /** Untimed requests per operation before the latency phase (a quarter for the heavy ones). */
@@ -96,9 +106,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(EVENTS.subscribers.perSocket) || EVENTS.subscribers.perSocket < 1) {
     throw new Error(`BENCH_EVENT_SOCKETS=${EVENT_SOCKETS} does not divide ${SUBSCRIBERS} subscriptions evenly`);
   }
-  if (EVENTS_ONLY && CALLS_ONLY) throw new Error('--events-only and --calls-only exclude each other');
+  if ([EVENTS_ONLY, CALLS_ONLY, BUDGETS_ONLY].filter(Boolean).length > 1) throw new Error('--events-only, --calls-only and --budgets-only exclude each other');
   if (EVENTS_ONLY) return eventsOnly();
   if (CALLS_ONLY) return callsOnly();
+  if (BUDGETS_ONLY) return budgetsOnly();
   const startedAt = Date.now();
   const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
   const machine = machineLine();
@@ -333,6 +344,11 @@ async function main(): Promise<void> {
   const events = await measureEvents(gateway, { simulators: sims.pid }, controls, notes);
   progress(`live events done after ${elapsed()}`);
 
+  // 6. The second table, with the documented budgets on: fresh budgeted gateways over the same simulators.
+  await gateway.stop();
+  const budgets = await measureBudgetsTable(sims.ready, operations, facts, direct, controls, notes);
+  progress(`budgets table done after ${elapsed()}`);
+
   const report: BenchReport = {
     machine,
     upstreamLatencyMs: UPSTREAM_LATENCY_MS,
@@ -341,6 +357,7 @@ async function main(): Promise<void> {
     throughput,
     memory: { afterStartBytes: rssAfterStart, peakBytes: peakBeforeEvents },
     events,
+    budgets,
     notes,
   };
   await supervisor.stopAll();
@@ -415,12 +432,19 @@ function simControls(sims: SimulatorsReady): SimControl[] {
   return [new SimControl('Bondora simulator', sims.bondora.url), new SimControl('Bond simulator', sims.bond.origin)];
 }
 
-function startGatewayChild(sims: SimulatorsReady, name: string, batching: boolean, extra: Record<string, string> = {}): Promise<Child<ServerReady>> {
+function startGatewayChild(
+  sims: SimulatorsReady,
+  name: string,
+  batching: boolean,
+  extra: Record<string, string> = {},
+  caching: Pick<GatewayProcessSettings, 'budgets' | 'entityCache'> = {},
+): Promise<Child<ServerReady>> {
   const settings: GatewayProcessSettings = {
     bondora: { url: sims.bondora.url, token: sims.bondora.token },
     bond: { url: sims.bond.url, identity: sims.bond.identity, apiKey: sims.bond.apiKey },
     batching,
     webhookKey: WEBHOOK_KEY,
+    ...caching,
   };
   return supervisor.start<ServerReady>(name, './gateway.process.ts', { env: { ...PRODUCTION, BENCH_GATEWAY: JSON.stringify(settings), ...extra } });
 }
@@ -442,6 +466,67 @@ function measureEvents(gateway: Child<ServerReady>, otherPids: Record<string, nu
     notes,
     progress,
   });
+}
+
+/**
+ * The budgets table on two fresh gateways with the documented budgets and production's caches (one
+ * with the entity caches off, for row B5), stopped afterwards.
+ */
+async function measureBudgetsTable(
+  sims: SimulatorsReady,
+  operations: BenchOperation[],
+  facts: BenchFacts,
+  direct: DirectClient,
+  controls: SimControl[],
+  notes: string[],
+): Promise<BudgetsReport> {
+  const [budgeted, noEntityCache] = await Promise.all([
+    startGatewayChild(sims, 'budgeted gateway', true, {}, { budgets: true }),
+    startGatewayChild(sims, 'budgeted gateway, entity cache off', true, {}, { budgets: true, entityCache: false }),
+  ]);
+  try {
+    return await measureBudgets({
+      endpoint: `${budgeted.ready.url}/graphql`,
+      endpointNoEntityCache: `${noEntityCache.ready.url}/graphql`,
+      operations,
+      direct,
+      // Fresh to these gateways: neither has served any credential yet.
+      freshTokens: facts.investorTokens.slice(0, BUDGET_CREDENTIALS),
+      activeAuctionId: facts.activeAuctionIds[0]!,
+      listCacheTtlMs: loadConfig({}).bondora.listCacheTtlMs,
+      controls,
+      upstreamLatencyMs: UPSTREAM_LATENCY_MS,
+      notes,
+      progress,
+    });
+  } finally {
+    await Promise.all([budgeted.stop(), noEntityCache.stop()]);
+  }
+}
+
+/** `--budgets-only`: the budgets table alone, on fresh children. */
+async function budgetsOnly(): Promise<void> {
+  const startedAt = Date.now();
+  const machine = machineLine();
+  progress(machine);
+  const notes: string[] = [];
+  const sims = await supervisor.start<SimulatorsReady>('simulators', './simulators.process.ts', { env: PRODUCTION });
+  const gateway = await startGatewayChild(sims.ready, 'gateway', true);
+  const direct = new DirectClient({
+    bondora: { url: sims.ready.bondora.url, token: sims.ready.bondora.token },
+    bond: { url: sims.ready.bond.url, identity: sims.ready.bond.identity, apiKey: sims.ready.bond.apiKey },
+  });
+  // The facts' cursors come from the unbudgeted gateway, so the budgeted ones start untouched.
+  const facts = await gatherFacts(direct, `${gateway.ready.url}/graphql`, sims.ready.bondora.investorTokens, sims.ready.bondora.token);
+  await gateway.stop();
+  const operations = benchOperations(facts);
+  const budgets = await measureBudgetsTable(sims.ready, operations, facts, direct, simControls(sims.ready), notes);
+  await supervisor.stopAll();
+  notes.push(`Run time ${((Date.now() - startedAt) / 1000).toFixed(1)} s (--budgets-only).`);
+  const markdown = renderReport({ machine, upstreamLatencyMs: UPSTREAM_LATENCY_MS, operations: [], budgets, notes });
+  process.stdout.write(`\n${markdown}\n`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(`${ARTIFACTS}bench-budgets.md`, `${markdown}\n`);
 }
 
 /** `--events-only`: rows W1 and W2 alone, on fresh children. */

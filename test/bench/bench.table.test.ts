@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderReport, targetResults, type BenchReport, type EventsReport } from './bench.table.js';
+import { renderReport, targetResults, type BenchReport, type BudgetsReport, type EventsReport } from './bench.table.js';
+import { sequentialRoundTrips } from './round.trips.js';
 import { percentile, summarize } from './latency.stats.js';
 import { applicationsByIdMinimum, bidsWithAuctionsPlan, portfolioMinimum } from './minimum.calls.js';
 import { callDifferences, callsBeyond, type SimLogEntry } from './sim.control.js';
@@ -43,7 +44,7 @@ describe('latency percentiles', () => {
 });
 
 describe('simulator log comparison', () => {
-  const entry = (method: string, path: string, query = ''): SimLogEntry => ({ method, path, query, route: 'x', status: 200, headers: {} });
+  const entry = (method: string, path: string, query = ''): SimLogEntry => ({ at: 0, method, path, query, route: 'x', status: 200, headers: {} });
   it('names the calls beyond the expected ones, ignoring query order', () => {
     const expected = [entry('GET', '/api/v1/bids', 'PageSize=50&PageNr=1'), entry('GET', '/api/v1/auction/1')];
     const actual = [entry('GET', '/api/v1/bids', 'PageNr=1&PageSize=50'), entry('GET', '/api/v1/auction/1'), entry('GET', '/api/v1/auction/1')];
@@ -183,5 +184,56 @@ describe('live events rows', () => {
     expect(targetResults(eventsOnly(events({ p99: 50.01 })))).toEqual([false, true]);
     expect(targetResults(eventsOnly(events({ non2xx: 1 })))).toEqual([true, false]);
     expect(renderReport(eventsOnly(events({ received: 99_999 })))).toContain('latency **FAIL** (p99 ≤ 50) · 99,999 of 100,000 received');
+  });
+});
+
+describe('sequential round trips in a simulator log', () => {
+  const at = (...times: number[]) => times.map((t) => ({ at: t }));
+  it('calls that start within the first call of their round trip overlap it; later ones open the next', () => {
+    expect(sequentialRoundTrips([], 20)).toBe(0);
+    expect(sequentialRoundTrips(at(1000, 1003), 20)).toBe(1);
+    // Warm op 3: both lists together. Cold: the lists, then closed details a second apart.
+    expect(sequentialRoundTrips(at(0, 2, 30, 1030, 2030), 20)).toBe(4);
+    expect(sequentialRoundTrips(at(40, 0, 20), 20)).toBe(3);
+  });
+});
+
+describe('budgets table', () => {
+  const run = (ms: number, calls: number, roundTrips: number) => ({ ms, calls, roundTrips });
+  const budgets = (over: { warmTrips?: number; rps?: number; failed?: number } = {}): BudgetsReport => ({
+    upstreamLatencyMs: 20,
+    coldOp3: { runs: [run(5300, 8, 7), run(5320, 8, 7)], failed: 0, direct: { p50Ms: 62, calls: 8, roundTrips: 2 } },
+    warmOp3: {
+      runs: [run(40, 2, 1), run(44.5, 2, over.warmTrips ?? 1), run(60, 2, 1)],
+      failed: over.failed ?? 0,
+      direct: { p50Ms: 62, calls: 8, roundTrips: 2 },
+      targetRoundTrips: 1,
+    },
+    hotOp1: { connections: 16, durationS: 5, rps: over.rps ?? 2223.4, p50Ms: 5, calls: 3, failed: 0, targetRps: 160, beforeRps: 16 },
+    mix: [
+      { entityCache: true, ratePerSecond: 4, measureS: 5, operations: [{ index: 5, callsPerOp: 5, p50Ms: 4.63, failed: 0 }] },
+      { entityCache: false, ratePerSecond: 4, measureS: 5, operations: [{ index: 5, callsPerOp: 20, p50Ms: 33.61, failed: 0 }] },
+    ],
+  });
+  const alone = (b: BudgetsReport): BenchReport => ({ machine: 'test machine', upstreamLatencyMs: 20, operations: [], budgets: b, notes: [] });
+
+  it('renders cold and warm op 3, hot op 1 and the mix rows, and only them with --budgets-only', () => {
+    const text = renderReport(alone(budgets()));
+    expect(text).toContain('With the documented budgets on');
+    expect(text).toContain('| B1 | op 3 cold: 2 credentials the gateway never served (no closed auction seen), at once | 8 | 7 | p50 5300.00 ms | 62.00 ms, 8 calls, 2 round trips (no budget, no cache) | – |');
+    expect(text).toContain('| B2 | op 3 warm: the same credentials after their lists\' TTL (closed auctions kept), 3 runs | 2 | 1 | p50 44.50 ms |');
+    expect(text).toContain('round trips PASS (≤ 1) |');
+    expect(text).toContain('| 2,223 req/s, p50 5.00 ms | – | throughput PASS (≥ 160 req/s; 16 before) |');
+    expect(text).toContain('entity cache on | per op: op 5 5.00 | – | p50 (ms): op 5 4.63 |');
+    expect(text).toContain('entity cache off | per op: op 5 20.00 | – | p50 (ms): op 5 33.61 |');
+    expect(text).not.toContain('| # | Operation |');
+    expect(text).toContain('Targets: 2 of 2 PASS.');
+  });
+
+  it('warm op 3 fails beyond one round trip or on a failed run; hot op 1 below 160 req/s', () => {
+    expect(targetResults(alone(budgets({ warmTrips: 2 })))).toEqual([false, true]);
+    expect(targetResults(alone(budgets({ failed: 1 })))).toEqual([false, true]);
+    expect(targetResults(alone(budgets({ rps: 159.9 })))).toEqual([true, false]);
+    expect(renderReport(alone(budgets({ rps: 159.9 })))).toContain('throughput **FAIL** (≥ 160 req/s; 16 before)');
   });
 });

@@ -111,6 +111,45 @@ export interface EventsReport {
   endpoint: WebhookEndpointReport;
 }
 
+/** One run of op 3 through the budgeted gateway: its wall time, calls and sequential round trips (simulator log). */
+export interface BudgetedRun {
+  ms: number;
+  calls: number;
+  roundTrips: number;
+}
+
+/** The direct client's op 3 (no budgets, no cache): what a frontend calling Bondora itself would wait. */
+export interface DirectRun {
+  p50Ms: number;
+  calls: number;
+  roundTrips: number;
+}
+
+/** One operation of the repeated mix: calls per operation (simulator log) and the p50 of its answers. */
+export interface MixOperation {
+  index: number;
+  callsPerOp: number;
+  p50Ms: number;
+  failed: number;
+}
+
+/**
+ * The second table: the gateway as deployed, with Bondora's documented budgets (1/s per endpoint and
+ * credential, hourly ones) and Bond's (1000 a minute), the list, closed-auction and entity caches at
+ * their defaults, measured against the same simulators and the direct client.
+ */
+export interface BudgetsReport {
+  upstreamLatencyMs: number;
+  /** B1: op 3 for credentials the gateway has never served (no closed auction seen), at once. */
+  coldOp3: { runs: BudgetedRun[]; failed: number; direct: DirectRun };
+  /** B2: op 3 again for the same credentials once their lists' TTL has passed (closed auctions kept). */
+  warmOp3: { runs: BudgetedRun[]; failed: number; direct: DirectRun; targetRoundTrips: number };
+  /** B3: `connections` closed-loop clients asking one active auction by id for `durationS`. */
+  hotOp1: { connections: number; durationS: number; rps: number; p50Ms: number; calls: number; failed: number; targetRps: number; beforeRps: number };
+  /** B4 and B5: ops 1, 4 and 5 over a few repeating ids at a fixed rate, entity cache on and off. */
+  mix: Array<{ entityCache: boolean; ratePerSecond: number; measureS: number; operations: MixOperation[] }>;
+}
+
 /** A full run has every part; `--events-only` has the events rows alone (and no operations), `--calls-only` the operations' calls alone. */
 export interface BenchReport {
   machine: string;
@@ -121,6 +160,8 @@ export interface BenchReport {
   /** The gateway's VmRSS once started, and its VmHWM at the end. */
   memory?: { afterStartBytes: number; peakBytes: number };
   events?: EventsReport;
+  /** The second table ("With the documented budgets on"); `--budgets-only` has it alone. */
+  budgets?: BudgetsReport;
   notes: string[];
 }
 
@@ -164,7 +205,18 @@ export function targetResults(report: BenchReport): boolean[] {
   });
   const throughput = report.throughput ? [throughputPass(report.throughput)] : [];
   const events = report.events ? [fanOutPass(report.events.fanOut), endpointPass(report.events.endpoint)] : [];
-  return [...rows, ...throughput, ...events];
+  const budgets = report.budgets ? [warmOp3Pass(report.budgets), hotOp1Pass(report.budgets)] : [];
+  return [...rows, ...throughput, ...events, ...budgets];
+}
+
+/** Every warm op 3 answered, each within the target's sequential round trips. */
+export function warmOp3Pass(b: BudgetsReport): boolean {
+  const { runs, failed, targetRoundTrips } = b.warmOp3;
+  return runs.length > 0 && failed === 0 && runs.every((r) => r.roundTrips <= targetRoundTrips);
+}
+
+export function hotOp1Pass(b: BudgetsReport): boolean {
+  return b.hotOp1.failed === 0 && b.hotOp1.rps >= b.hotOp1.targetRps;
 }
 
 /** Above this much CPU used by other processes (% of one core), a row is flagged as measured on a busy machine. */
@@ -246,6 +298,36 @@ export function eventRows({ fanOut: w1, endpoint: w2 }: EventsReport): string[] 
   ];
 }
 
+/** The second table, "With the documented budgets on". */
+export function renderBudgetsTable(b: BudgetsReport): string {
+  const p50 = (runs: BudgetedRun[]) => median(runs.map((r) => r.ms));
+  const most = (runs: BudgetedRun[], key: 'calls' | 'roundTrips') => Math.max(...runs.map((r) => r[key]));
+  const direct = (d: DirectRun) => `${ms(d.p50Ms)} ms, ${d.calls} calls, ${d.roundTrips} round trips (no budget, no cache)`;
+  const failures = (n: number) => (n > 0 ? [`${n} failed`] : []);
+  const { coldOp3: cold, warmOp3: warm, hotOp1: hot } = b;
+  const lines = [
+    '| # | Measurement | Upstream calls | Sequential round trips | Gateway | Direct client | Targets |',
+    '|---|---|---|---|---|---|---|',
+    `| B1 | op 3 cold: ${cold.runs.length} credentials the gateway never served (no closed auction seen), at once | ${most(cold.runs, 'calls')} | ${most(cold.runs, 'roundTrips')} | p50 ${ms(p50(cold.runs))} ms | ${direct(cold.direct)} | ${['–', ...failures(cold.failed)].join(' · ')} |`,
+    `| B2 | op 3 warm: the same credentials after their lists' TTL (closed auctions kept), ${warm.runs.length} runs | ${most(warm.runs, 'calls')} | ${most(warm.runs, 'roundTrips')} | p50 ${ms(p50(warm.runs))} ms | ${direct(warm.direct)} | ${[`round trips ${verdict(warmOp3Pass(b))} (≤ ${warm.targetRoundTrips})`, ...failures(warm.failed)].join(' · ')} |`,
+    `| B3 | op 1: ${hot.connections} clients asking one active auction by id, closed loop, ${hot.durationS} s | ${hot.calls} | – | ${int(hot.rps)} req/s, p50 ${ms(hot.p50Ms)} ms | – | ${[`throughput ${verdict(hotOp1Pass(b))} (≥ ${hot.targetRps} req/s; ${hot.beforeRps} before)`, ...failures(hot.failed)].join(' · ')} |`,
+  ];
+  b.mix.forEach((mix, i) => {
+    const ops = mix.operations;
+    const calls = ops.map((o) => `op ${o.index} ${o.callsPerOp.toFixed(2)}`).join(' · ');
+    const latency = ops.map((o) => `op ${o.index} ${ms(o.p50Ms)}`).join(' · ');
+    const failed = ops.reduce((n, o) => n + o.failed, 0);
+    lines.push(
+      `| B${4 + i} | ops 1, 4, 5 repeated over 3 ids/windows each, ${mix.ratePerSecond}/s each for ${mix.measureS} s, entity cache ${mix.entityCache ? 'on' : 'off'} | per op: ${calls} | – | p50 (ms): ${latency} | – | ${['reference', ...failures(failed)].join(' · ')} |`,
+    );
+  });
+  return lines.join('\n');
+}
+
+function budgetsLine(b: BudgetsReport): string {
+  return `With the documented budgets on (Bondora's per endpoint and credential, Bond's 1000 a minute; list, closed-auction and entity caches at their defaults), ${b.upstreamLatencyMs} ms injected per upstream call; round trips counted from the simulators' logs (a call starting after the earliest call of its round trip could have answered opens the next one):`;
+}
+
 function upstreamLine(report: BenchReport): string {
   const parts: string[] = [];
   const ops = report.operations;
@@ -270,10 +352,10 @@ export function renderReport(report: BenchReport): string {
   const passed = results.filter(Boolean).length;
   return [
     `Machine: ${report.machine}`,
-    upstreamLine(report),
+    ...(upstreamLine(report) ? [upstreamLine(report)] : []),
     '',
-    renderTable(report),
-    '',
+    ...(report.operations.length > 0 || report.events || report.throughput ? [renderTable(report), ''] : []),
+    ...(report.budgets ? [budgetsLine(report.budgets), '', renderBudgetsTable(report.budgets), ''] : []),
     `Targets: ${passed} of ${results.length} PASS${passed < results.length ? ` — ${results.length - passed} **FAIL**` : ''}.`,
     ...(report.notes.length > 0 ? ['', ...report.notes.map((n) => `- ${n}`)] : []),
   ].join('\n');

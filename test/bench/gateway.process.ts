@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { loadConfig } from '../../src/config.js';
 import { startGateway, type UpstreamSettings } from '../../src/server/gateway.server.js';
 import type { Logger } from '../../src/server/logger.js';
 import { exitWithParent, reportReady } from './child.lifecycle.js';
@@ -16,17 +17,42 @@ export interface GatewayProcessSettings {
   bond: { url: string; identity: string; apiKey: string };
   batching: boolean;
   webhookKey?: { keyId: string; secretBase64: string };
+  /** The documented budgets and production's caches (src/config.ts defaults) instead of none: the budgets table. */
+  budgets?: boolean;
+  /** With `budgets`, false turns the entity caches off (ENTITY_CACHE_TTL_MS=0, BONDORA_ENTITY_CACHE_TTL_MS=0). */
+  entityCache?: boolean;
 }
 
 const settings = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayProcessSettings;
 
 // Client-side rate budgets and list caching off, like the simulators' own limits: the bench counts
-// every upstream call an operation needs.
-const upstreams: UpstreamSettings = {
-  bondora: { url: settings.bondora.url, accessToken: settings.bondora.token, rateLimits: false, listCacheTtlMs: 0 },
-  bond: { ...settings.bond, rateLimits: false },
-  timeoutMs: 10_000,
-};
+// every upstream call an operation needs. `budgets` turns both on, as deployed, for the budgets table.
+const upstreams: UpstreamSettings = settings.budgets
+  ? budgetedUpstreams(settings)
+  : {
+      bondora: { url: settings.bondora.url, accessToken: settings.bondora.token, rateLimits: false, listCacheTtlMs: 0 },
+      bond: { ...settings.bond, rateLimits: false },
+      timeoutMs: 10_000,
+    };
+
+/** As `npm start` configures them with no variables set: the one set of defaults is src/config.ts's. */
+function budgetedUpstreams({ bondora, bond, entityCache }: GatewayProcessSettings): UpstreamSettings {
+  const defaults = loadConfig({});
+  const entity = (ttlMs: number) => (entityCache === false ? 0 : ttlMs);
+  return {
+    bondora: {
+      url: bondora.url,
+      accessToken: bondora.token,
+      rateLimits: defaults.bondora.rateLimits,
+      listCacheTtlMs: defaults.bondora.listCacheTtlMs,
+      closedAuctionTtlMs: defaults.bondora.closedAuctionTtlMs,
+      entityCacheTtlMs: entity(defaults.bondora.entityCacheTtlMs),
+    },
+    bond: { ...bond, rateLimits: defaults.bond.rateLimits, entityCacheTtlMs: entity(defaults.bond.entityCacheTtlMs) },
+    timeoutMs: defaults.upstreamTimeoutMs,
+    rateLimitWaitMs: defaults.rateLimitWaitMs,
+  };
+}
 
 // Warnings and errors only: an info line per request would cost the gateway more than it measures.
 const write = (level: string) => (message: string, detail: Record<string, unknown> = {}) => {

@@ -4,6 +4,8 @@ import type { Fault } from '../../src/simulators/sim.router.js';
 // process: inject a fixed latency on every route, and read or clear the request log.
 
 export interface SimLogEntry {
+  /** When the request arrived, epoch ms (before any injected latency). */
+  at: number;
   method: string;
   route: string;
   path: string;

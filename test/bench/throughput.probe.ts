@@ -19,6 +19,8 @@ export interface ThroughputResult {
   failed: number;
   /** Mean latency reported by autocannon, ms. */
   latencyMeanMs: number;
+  /** Median latency reported by autocannon, ms (whole milliseconds). */
+  latencyP50Ms: number;
 }
 
 export function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
@@ -45,7 +47,7 @@ export function measureThroughput(options: ThroughputOptions): Promise<Throughpu
         if (error) return reject(error);
         const failed = result.errors + result.non2xx + result.mismatches;
         const ok = Math.max(0, result['2xx'] - result.mismatches);
-        resolve({ rps: ok / result.duration, ok, failed, latencyMeanMs: result.latency.mean });
+        resolve({ rps: ok / result.duration, ok, failed, latencyMeanMs: result.latency.mean, latencyP50Ms: result.latency.p50 });
       },
     );
   });

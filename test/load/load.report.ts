@@ -1,4 +1,5 @@
-// The load test's verdict: requests served, error counts by code, crashes and memory growth.
+// The load test's verdict: requests served, error counts by code, crashes and memory growth; with
+// --replicas, also each replica's memory and the 429s the simulators' documented limits answered.
 
 export interface LoadResult {
   durationSeconds: number;
@@ -18,6 +19,16 @@ export interface LoadResult {
   unexpectedCodes: string[];
   /** Whether RSS growth is part of the verdict (not in short runs, where the heap is still settling). */
   judgeMemory: boolean;
+  /** Gateway processes on one Redis (--replicas); absent in the single-process mode. rssStart/EndMiB are then their sums. */
+  replicas?: ReplicaMemory[];
+  /** 429s in the simulators' request logs over the whole run (their documented limits are on with --replicas). */
+  upstream429s?: { bondora: number; bond: number };
+}
+
+export interface ReplicaMemory {
+  name: string;
+  rssStartMiB: number;
+  rssPeakMiB: number;
 }
 
 export const MAX_RSS_GROWTH = 0.2;
@@ -35,6 +46,8 @@ export function verdict(result: LoadResult): { pass: boolean; reasons: string[] 
   if (result.broken > 0) reasons.push(`${result.broken} response(s) were not GraphQL JSON`);
   if (result.unexpectedCodes.length > 0) reasons.push(`unexpected error codes: ${result.unexpectedCodes.join(', ')}`);
   if (result.clean === 0) reasons.push('no request succeeded');
+  const overran = result.upstream429s ? result.upstream429s.bondora + result.upstream429s.bond : 0;
+  if (overran > 0) reasons.push(`${overran} 429(s) from the simulators' limits: the replicas overran a shared budget`);
   return { pass: reasons.length === 0, reasons };
 }
 
@@ -44,16 +57,20 @@ export function formatReport(result: LoadResult): string {
     .sort((a, b) => b[1] - a[1])
     .map(([code, n]) => `${code} ${n}`)
     .join(', ');
+  const fleet = result.replicas;
+  const over = fleet ? ` over ${fleet.length} replicas on one Redis` : '';
   return [
     `| measure | value |`,
     `|---|---|`,
-    `| load | ${result.clients} concurrent clients for ${result.durationSeconds} s, ${(result.faultRate * 100).toFixed(0)}% upstream faults per route |`,
+    `| load | ${result.clients} concurrent clients${over} for ${result.durationSeconds} s, ${(result.faultRate * 100).toFixed(0)}% upstream faults per route |`,
     `| requests served | ${result.requests} (${(result.requests / result.durationSeconds).toFixed(0)}/s) |`,
     `| clean responses | ${result.clean} (${((result.clean / Math.max(1, result.requests)) * 100).toFixed(1)}%) |`,
     `| errors by code | ${codes || 'none'} |`,
     `| broken responses | ${result.broken} |`,
     `| crashes | ${result.crashes} |`,
-    `| gateway RSS start / end | ${result.rssStartMiB.toFixed(1)} MiB / ${result.rssEndMiB.toFixed(1)} MiB (${(rssGrowth(result) * 100).toFixed(1)}%${result.judgeMemory ? '' : ', not judged in a short run'}) |`,
+    ...(result.upstream429s ? [`| 429s from the simulators | Bondora ${result.upstream429s.bondora}, Bond ${result.upstream429s.bond} |`] : []),
+    `| ${fleet ? 'fleet RSS (sum) start / end' : 'gateway RSS start / end'} | ${result.rssStartMiB.toFixed(1)} MiB / ${result.rssEndMiB.toFixed(1)} MiB (${(rssGrowth(result) * 100).toFixed(1)}%${result.judgeMemory ? '' : ', not judged in a short run'}) |`,
+    ...(fleet ?? []).map((r) => `| ${r.name} RSS start / peak | ${r.rssStartMiB.toFixed(1)} MiB / ${r.rssPeakMiB.toFixed(1)} MiB |`),
     `| verdict | ${pass ? 'PASS' : `FAIL: ${reasons.join('; ')}`} |`,
   ].join('\n');
 }

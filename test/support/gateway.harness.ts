@@ -7,7 +7,7 @@ import { startTestJwks, type TestJwks } from './jwt.fixtures.js';
 import { startGateway, type Gateway, type GatewayOptions, type UpstreamSettings } from '../../src/server/gateway.server.js';
 import { graphiqlHeaders } from '../../src/server/graphiql.examples.js';
 import { wireSimulatedWebhooks } from '../../src/server/upstreams.start.js';
-import { memoryLogger } from '../../src/server/logger.js';
+import { memoryLogger, type Logger } from '../../src/server/logger.js';
 import { BondSimulator, type BondSimulatorOptions } from '../../src/simulators/bond/bond.simulator.js';
 import { BondoraSimulator, type BondoraSimulatorOptions } from '../../src/simulators/bondora/bondora.simulator.js';
 
@@ -51,12 +51,14 @@ export interface HarnessOptions {
   timeoutMs?: number;
   /** Overrides of the gateway's upstream settings (rate limits, list cache TTL, wait budget). */
   upstreams?: {
-    bondora?: Partial<Pick<UpstreamSettings['bondora'], 'rateLimits' | 'listCacheTtlMs' | 'closedAuctionTtlMs' | 'oauth' | 'accessToken'>>;
-    bond?: Partial<Pick<UpstreamSettings['bond'], 'rateLimits'>>;
+    bondora?: Partial<Pick<UpstreamSettings['bondora'], 'rateLimits' | 'listCacheTtlMs' | 'closedAuctionTtlMs' | 'entityCacheTtlMs' | 'oauth' | 'accessToken'>>;
+    bond?: Partial<Pick<UpstreamSettings['bond'], 'rateLimits' | 'entityCacheTtlMs'>>;
     rateLimitWaitMs?: number;
   };
   /** Switches of startGateway (GraphiQL, introspection, return URLs, production); GraphiQL and introspection default to on. */
-  gateway?: Pick<GatewayOptions, 'graphiql' | 'introspection' | 'returnUrls' | 'production' | 'federationTraces' | 'subscriberQueueLimit' | 'events' | 'frontends' | 'apqCache' | 'trustedDocuments'>;
+  gateway?: Pick<GatewayOptions, 'graphiql' | 'introspection' | 'returnUrls' | 'production' | 'federationTraces' | 'subscriberQueueLimit' | 'events' | 'frontends' | 'apqCache' | 'trustedDocuments' | 'readiness' | 'upstreamReadiness' | 'metricsToken' | 'tracing' | 'webhooks'>;
+  /** Where the gateway logs instead of `logger` (which then stays empty): a jsonLogger over a stream, say. */
+  logger?: Logger;
   /**
    * Per-request and per-caller limits: by default 50 upstream calls per request as in production,
    * but no per-caller rate limit and no share limit, so single-caller tests count every call.
@@ -74,10 +76,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bond = new BondSimulator(options.bond);
   const [bondoraUrl, bondUrl] = await Promise.all([bondora.start(0), bond.start(0)]);
   const settings: UpstreamSettings = {
-    // Budgets and list caching are off like the simulators' limits, so tests count every call;
-    // the rate-limit and caching tests turn them on.
-    bondora: { url: bondoraUrl, accessToken: BondoraSimulator.DEMO_TOKEN, rateLimits: false, listCacheTtlMs: 0, ...options.upstreams?.bondora },
-    bond: { url: bondUrl, identity: BondSimulator.DEMO_IDENTITY, apiKey: BondSimulator.DEMO_API_KEY, rateLimits: false, ...options.upstreams?.bond },
+    // Budgets, list and entity caching are off like the simulators' limits, so tests count every
+    // call; the rate-limit and caching tests turn them on.
+    bondora: { url: bondoraUrl, accessToken: BondoraSimulator.DEMO_TOKEN, rateLimits: false, listCacheTtlMs: 0, entityCacheTtlMs: 0, ...options.upstreams?.bondora },
+    bond: { url: bondUrl, identity: BondSimulator.DEMO_IDENTITY, apiKey: BondSimulator.DEMO_API_KEY, rateLimits: false, entityCacheTtlMs: 0, ...options.upstreams?.bond },
     timeoutMs: options.timeoutMs ?? 2_000,
     rateLimitWaitMs: options.upstreams?.rateLimitWaitMs,
   };
@@ -105,7 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     webhooks,
     ...options.gateway,
     upstreams: settings,
-    logger,
+    logger: options.logger ?? logger,
     auth: options.auth === 'disabled' ? { mode: 'disabled' } : { mode: 'jwt', verifier },
     callers: { maxUpstreamCallsPerRequest: 50, sharePercent: 100, rateLimit: false, ...options.callers },
   });

@@ -8,6 +8,7 @@ import { requireUuid } from '../id.input.js';
 import type { Connection } from '../pagination/connection.type.js';
 import { pagedConnection } from '../pagination/offset.pager.js';
 import { AuctionsArgs, toAuctionRequest } from './auction.input.js';
+import { auctionLoaderFor } from './auction.selection.js';
 import { Auction, AuctionConnection, BorrowerHistory, Debt, Liability, type AuctionDetail } from './auction.type.js';
 import { Bid } from './bid.type.js';
 import { toAuction, toAuctionDetail, toBid } from './bondora.mapper.js';
@@ -16,8 +17,8 @@ import { toAuction, toAuctionDetail, toBid } from './bondora.mapper.js';
 export class AuctionResolver {
   @Query(() => Auction, { nullable: true, description: 'An auction by its AuctionId, active or closed; null when Bondora has none.' })
   @RequiresScopes('auctions:read')
-  async auction(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<Auction | null> {
-    return mapped(ctx.bondoraLoaders.auction.load(requireUuid(id, 'id')), toAuction);
+  async auction(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Auction | null> {
+    return mapped(auctionLoaderFor(ctx.bondoraLoaders, info).load(requireUuid(id, 'id')), toAuction);
   }
 
   @Query(() => AuctionConnection, { nullable: true, description: 'Active auctions, newest listing first.' })

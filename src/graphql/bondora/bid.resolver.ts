@@ -8,13 +8,15 @@ import { mapped } from '../mapped.js';
 import { requireUuid } from '../id.input.js';
 import type { Connection } from '../pagination/connection.type.js';
 import { pagedConnection } from '../pagination/offset.pager.js';
+import { auctionLoaderFor } from './auction.selection.js';
 import { Auction } from './auction.type.js';
 import { BidsArgs, PlaceBidsInput, toBidRequest, toBidsRequest } from './bid.input.js';
 import { Bid, BidConnection, CancelBidPayload, PlaceBidsPayload, PlacedBid } from './bid.type.js';
 import { toAuction, toBid, toPlacedBid } from './bondora.mapper.js';
 
 const loadBid = (id: string, ctx: GatewayContext): Promise<Bid | null> => mapped(ctx.bondoraLoaders.bid.load(id), toBid);
-const loadAuction = (id: string, ctx: GatewayContext): Promise<Auction | null> => mapped(ctx.bondoraLoaders.auction.load(id), toAuction);
+const loadAuction = (id: string, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<Auction | null> =>
+  mapped(auctionLoaderFor(ctx.bondoraLoaders, info).load(id), toAuction);
 
 @Resolver(() => Bid)
 export class BidResolver {
@@ -44,8 +46,8 @@ export class BidResolver {
 
   @FieldResolver(() => Auction, { nullable: true, description: 'Batched: one active-auctions call per request plus one call per closed auction.' })
   @RequiresScopes('auctions:read')
-  async auction(@Root() bid: Bid, @Ctx() ctx: GatewayContext): Promise<Auction | null> {
-    return loadAuction(bid.auctionId, ctx);
+  async auction(@Root() bid: Bid, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Auction | null> {
+    return loadAuction(bid.auctionId, ctx, info);
   }
 
   @Mutation(() => PlaceBidsPayload, { description: 'Queues up to 100 bids (Bondora answers 202); poll `bid` for the outcome.' })
@@ -77,8 +79,8 @@ export class PlacedBidResolver {
 
   @FieldResolver(() => Auction, { nullable: true })
   @RequiresScopes('auctions:read')
-  async auction(@Root() placed: PlacedBid, @Ctx() ctx: GatewayContext): Promise<Auction | null> {
-    return loadAuction(placed.auctionId, ctx);
+  async auction(@Root() placed: PlacedBid, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Auction | null> {
+    return loadAuction(placed.auctionId, ctx, info);
   }
 }
 

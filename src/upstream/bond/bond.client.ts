@@ -1,6 +1,5 @@
-import { HttpClient, type HttpRequest, type UpstreamErrorBody } from '../http.js';
+import { fleetOptionsOf, HttpClient, type FleetOptions, type HttpRequest, type UpstreamErrorBody } from '../http.js';
 import type { RateLimitTable } from '../rate.scheduler.js';
-import type { SharedResponseStore } from '../response.cache.js';
 import type { RequestScope } from '../request.scope.js';
 import { UpstreamError } from '../upstream.error.js';
 import { BOND_INVALIDATES, BOND_RATE_LIMITS } from './bond.limits.js';
@@ -12,8 +11,10 @@ import type {
   BondApplicationListDto,
   BondApplicationListQuery,
 } from './bond.dto.js';
+import type { UpstreamObserver } from '../upstream.observer.js';
 
-export interface BondHttpOptions {
+/** Shared state of a fleet (Redis): kept answers, in-flight calls, budgets. */
+export interface BondHttpOptions extends FleetOptions {
   baseUrl: string;
   timeoutMs: number;
   identity: string;
@@ -22,9 +23,14 @@ export interface BondHttpOptions {
   rateLimits?: RateLimitTable | false;
   /** The most of the key's budget one caller may spend (CALLER_SHARE_PERCENT). */
   callerSharePercent?: number;
-  /** Kept answers shared with other gateway processes (Redis). */
-  sharedResponses?: SharedResponseStore;
+  /** How long an application read by id is kept (ENTITY_CACHE_TTL_MS); 0 keeps none. */
+  entityCacheTtlMs?: number;
+  /** Metrics, readiness and traces of its calls. */
+  observer?: UpstreamObserver;
 }
+
+const APPLICATION_GET = 'application.get';
+const applicationPath = (id: string) => `/credit/applications/${encodeURIComponent(id)}`;
 
 export function createBondHttp(options: BondHttpOptions): HttpClient {
   return new HttpClient({
@@ -35,10 +41,17 @@ export function createBondHttp(options: BondHttpOptions): HttpClient {
     headers: { identity: options.identity, authorization: options.apiKey },
     describeError: describeBondError,
     rateLimits: options.rateLimits === false ? undefined : (options.rateLimits ?? BOND_RATE_LIMITS),
+    cache: { ttlMs: { [APPLICATION_GET]: options.entityCacheTtlMs ?? 0 } },
     invalidates: BOND_INVALIDATES,
     callerSharePercent: options.callerSharePercent,
-    sharedResponses: options.sharedResponses,
+    observer: options.observer,
+    ...fleetOptionsOf(options),
   });
+}
+
+/** Bond said this application changed (its webhook): the kept copy goes, here and in Redis. */
+export function forgetBondApplication(http: HttpClient, id: string): Promise<void> {
+  return http.forgetKey(APPLICATION_GET, applicationPath(id));
 }
 
 /**
@@ -88,7 +101,7 @@ export class BondClient {
 
   async getApplication(id: string): Promise<BondApplicationDto> {
     return application(
-      await this.json({ method: 'GET', endpoint: 'application.get', path: `/credit/applications/${encodeURIComponent(id)}` }),
+      await this.json({ method: 'GET', endpoint: APPLICATION_GET, path: applicationPath(id) }),
     );
   }
 
@@ -97,8 +110,9 @@ export class BondClient {
       await this.json({
         method: 'PATCH',
         endpoint: 'application.update',
-        path: `/credit/applications/${encodeURIComponent(id)}`,
+        path: applicationPath(id),
         body: { applicant },
+        drops: [{ endpoint: APPLICATION_GET, path: applicationPath(id) }],
       }),
     );
   }
@@ -120,7 +134,8 @@ export class BondClient {
       await this.json({
         method: 'POST',
         endpoint: 'application.submit',
-        path: `/credit/applications/${encodeURIComponent(id)}/submit`,
+        path: `${applicationPath(id)}/submit`,
+        drops: [{ endpoint: APPLICATION_GET, path: applicationPath(id) }],
         headers: { 'idempotency-key': idempotencyKey },
       }),
     );

@@ -1,6 +1,5 @@
-import { HttpClient, type HttpRequest, type UpstreamErrorBody } from '../http.js';
+import { fleetOptionsOf, HttpClient, type FleetOptions, type HttpRequest, type UpstreamErrorBody } from '../http.js';
 import type { RateLimitTable } from '../rate.scheduler.js';
-import type { SharedResponseStore } from '../response.cache.js';
 import type { RequestScope } from '../request.scope.js';
 import { UpstreamError } from '../upstream.error.js';
 import type { BondoraCredential } from './bondora.credential.js';
@@ -29,6 +28,7 @@ import {
   type SecondMarketSaleRequestDto,
   type SecondMarketSaleResponseDto,
 } from './bondora.dto.js';
+import type { UpstreamObserver } from '../upstream.observer.js';
 
 export interface BondoraPage<T> {
   items: T[];
@@ -45,7 +45,8 @@ export interface Fetched<T> {
   fetchedAt: Date;
 }
 
-export interface BondoraHttpOptions {
+/** Shared state of a fleet (Redis): kept answers, in-flight calls, budgets. */
+export interface BondoraHttpOptions extends FleetOptions {
   baseUrl: string;
   timeoutMs: number;
   /** Client-side budgets (the documented Bondora limits by default); false sends unthrottled. */
@@ -54,10 +55,12 @@ export interface BondoraHttpOptions {
   listCacheTtlMs?: number;
   /** How long a closed auction's detail is kept per credential: it can never change again (0 keeps none). */
   closedAuctionTtlMs?: number;
+  /** How long an active auction's detail is kept per credential (BONDORA_ENTITY_CACHE_TTL_MS; 0 keeps none). */
+  entityCacheTtlMs?: number;
   /** The most of the gateway's own token's budgets one caller may spend (CALLER_SHARE_PERCENT). */
   callerSharePercent?: number;
-  /** Kept answers shared with other gateway processes (Redis). */
-  sharedResponses?: SharedResponseStore;
+  /** Metrics, readiness and traces of its calls. */
+  observer?: UpstreamObserver;
 }
 
 export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
@@ -71,12 +74,17 @@ export function createBondoraHttp(options: BondoraHttpOptions): HttpClient {
     failureInBody: bondoraFailureStatus,
     rateLimits,
     cache: {
-      ttlMs: { ...Object.fromEntries(BONDORA_CACHED_LISTS.map((endpoint) => [endpoint, ttl])), ...windowCacheTtls(rateLimits) },
+      ttlMs: {
+        ...Object.fromEntries(BONDORA_CACHED_LISTS.map((endpoint) => [endpoint, ttl])),
+        ...windowCacheTtls(rateLimits),
+        'auction.get': options.entityCacheTtlMs ?? 0,
+      },
       final: options.closedAuctionTtlMs ? { endpoints: ['auction.get'], ttlMs: options.closedAuctionTtlMs, isFinal: isClosedAuction } : undefined,
     },
     invalidates: BONDORA_INVALIDATES,
     callerSharePercent: options.callerSharePercent,
-    sharedResponses: options.sharedResponses,
+    observer: options.observer,
+    ...fleetOptionsOf(options),
   });
 }
 
@@ -124,6 +132,11 @@ export class BondoraClient {
     private readonly credential: BondoraCredential,
     private readonly scope: RequestScope = {},
   ) {}
+
+  /** Whether the active-auctions list is kept across requests, so reading it usually costs no call. */
+  keepsAuctionList(): boolean {
+    return this.http.keeps('auctions.list');
+  }
 
   async listAuctions(query: AuctionRequestDto): Promise<BondoraPage<AuctionDto>> {
     return this.paged<AuctionDto>({ method: 'GET', endpoint: 'auctions.list', path: '/api/v1/auctions', query: { ...query } });

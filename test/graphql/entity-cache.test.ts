@@ -1,0 +1,231 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createJwtVerifier } from '../../src/auth/jwt.verifier.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import type { Scope } from '../../src/auth/scope.registry.js';
+import { TokenCipher } from '../../src/auth/token.cipher.js';
+import { startGateway, type Gateway } from '../../src/server/gateway.server.js';
+import { memoryLogger } from '../../src/server/logger.js';
+import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisResponseStore, RedisTokenStore } from '../../src/server/redis.stores.js';
+import { BondSimulator } from '../../src/simulators/bond/bond.simulator.js';
+import type { BondApplicationDto } from '../../src/upstream/bond/bond.dto.js';
+import { startHarness, type Harness } from '../support/gateway.harness.js';
+
+// Credit applications read by id are kept across requests (ENTITY_CACHE_TTL_MS): a second read
+// within the TTL costs Bond nothing, our own write and Bond's webhook drop the one application they
+// concern, and ownership is checked on every read, kept or not.
+
+const TTL_MS = 60_000;
+const READ = 'query ($id: ID!) { creditApplication(id: $id) { id status applicant { customerId totalAnnualIncome } } }';
+const UPDATE = 'mutation ($id: ID!, $income: Cents) { updateCreditApplicant(input: { applicationId: $id, totalAnnualIncome: $income }) { id } }';
+const CUSTOMER_SCOPES: Scope[] = ['applications:read', 'applications:write'];
+
+type Read = { creditApplication: { id: string; status: string; applicant: { customerId: string; totalAnnualIncome: number | null } } | null };
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ upstreams: { bond: { entityCacheTtlMs: TTL_MS } }, webhooks: true });
+});
+afterAll(async () => h.close());
+beforeEach(() => h.resetTraffic());
+
+const gets = (harness: Harness = h) => harness.bond.router.calls('application.get').length;
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A distinct application per test, so no test reads another's kept copy. */
+const taken = new Set<string>();
+function application(statuses: readonly string[], customer?: string): BondApplicationDto {
+  const app = h.bond.applications.find(
+    (a) => !taken.has(a.application_id) && statuses.includes(a.application_status) && (!customer || a.applicant.customer_id === customer),
+  );
+  if (!app) throw new Error(`the seed has no further application in ${statuses.join('/')}`);
+  taken.add(app.application_id);
+  return app;
+}
+
+describe('entity cache: credit applications by id', () => {
+  it('a second identical read within the TTL makes no upstream call', async () => {
+    const { application_id: id } = application(['created', 'kyc_started', 'approved', 'denied']);
+    const first = await h.gql<Read>(READ, { id });
+    expect(first.errors).toBeUndefined();
+    expect(gets()).toBe(1);
+    const second = await h.gql<Read>(READ, { id });
+    expect(second.data).toEqual(first.data);
+    expect(gets()).toBe(1);
+  });
+
+  it('updateCreditApplicant drops that application: the next read makes one call and sees the new value', async () => {
+    const { application_id: id } = application(['created']);
+    const { application_id: neighbour } = application(['approved', 'denied']);
+    await h.gql<Read>(READ, { id });
+    await h.gql<Read>(READ, { id: neighbour });
+    const income = 7_654_321_00;
+    const updated = await h.gql(UPDATE, { id, income });
+    expect(updated.errors).toBeUndefined();
+    h.resetTraffic();
+
+    const after = await h.gql<Read>(READ, { id });
+    expect(after.data!.creditApplication!.applicant.totalAnnualIncome).toBe(income);
+    expect(gets()).toBe(1);
+    // Only the written application was dropped, not every application the brand's key has kept.
+    await h.gql<Read>(READ, { id: neighbour });
+    expect(gets()).toBe(1);
+  });
+
+  it("Bond's signed webhook for an application drops it: the next read calls Bond again", async () => {
+    const { application_id: id } = application(['created']);
+    const before = await h.gql<Read>(READ, { id });
+    expect(before.data!.creditApplication!.status).toBe('CREATED');
+    // Bond moves the application on by itself (here: submitted straight at Bond) and says so by webhook.
+    const submitted = await fetch(`${h.settings.bond.url}/credit/applications/${id}/submit`, {
+      method: 'POST',
+      headers: { identity: BondSimulator.DEMO_IDENTITY, authorization: BondSimulator.DEMO_API_KEY, 'idempotency-key': randomUUID() },
+    });
+    expect(submitted.status).toBe(201);
+    await h.bond.webhooksIdle();
+    expect(h.bond.webhookDeliveries.some((d) => d.status !== undefined && d.status >= 200 && d.status < 300)).toBe(true);
+    h.resetTraffic();
+
+    const after = await h.gql<Read>(READ, { id });
+    expect(gets()).toBe(1);
+    expect(after.data!.creditApplication!.status).not.toBe('CREATED');
+  });
+
+  it("another customer is refused an application the owner's read has kept, exactly as when nothing is kept", async () => {
+    const [owner, other] = h.bond.customerIds as [string, string];
+    const ownerToken = await h.token({ sub: 'owner', scopes: CUSTOMER_SCOPES, customerId: owner });
+    const otherToken = await h.token({ sub: 'other', scopes: CUSTOMER_SCOPES, customerId: other });
+    const { application_id: warm } = application(['created', 'kyc_started', 'approved', 'denied'], owner);
+    const { application_id: cold } = application(['created', 'kyc_started', 'approved', 'denied'], owner);
+
+    const mine = await h.gql<Read>(READ, { id: warm }, as(ownerToken));
+    expect(mine.data!.creditApplication!.id).toBe(warm);
+    h.resetTraffic();
+    const refusedWarm = await h.gql<Read>(READ, { id: warm }, as(otherToken));
+    // Served from the kept copy (no call), and still refused.
+    expect(gets()).toBe(0);
+    const refusedCold = await h.gql<Read>(READ, { id: cold }, as(otherToken));
+    expect(gets()).toBe(1);
+    expect(refusedWarm.data).toEqual({ creditApplication: null });
+    expect({ data: refusedWarm.data, errors: refusedWarm.errors }).toEqual({ data: refusedCold.data, errors: refusedCold.errors });
+    // The write path too: someone else's kept application is not found, and no write is sent.
+    const write = await h.gql(UPDATE, { id: warm, income: 100 }, as(otherToken));
+    expect(write.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(h.bond.router.calls('application.update')).toHaveLength(0);
+  });
+});
+
+describe('entity cache configuration', () => {
+  it('ENTITY_CACHE_TTL_MS is 5 s by default, BONDORA_ENTITY_CACHE_TTL_MS off; 0 turns either off; a bad value names its variable', () => {
+    expect(loadConfig({}).bond.entityCacheTtlMs).toBe(5000);
+    expect(loadConfig({}).bondora.entityCacheTtlMs).toBe(0);
+    expect(loadConfig({ ENTITY_CACHE_TTL_MS: '0', BONDORA_ENTITY_CACHE_TTL_MS: '3000' })).toMatchObject({
+      bond: { entityCacheTtlMs: 0 },
+      bondora: { entityCacheTtlMs: 3000 },
+    });
+    expect(() => loadConfig({ ENTITY_CACHE_TTL_MS: '5s' })).toThrow(ConfigError);
+    expect(() => loadConfig({ BONDORA_ENTITY_CACHE_TTL_MS: '-1' })).toThrow(/BONDORA_ENTITY_CACHE_TTL_MS/);
+  });
+});
+
+describe('entity cache off', () => {
+  it('ENTITY_CACHE_TTL_MS=0 (the harness default) keeps nothing', async () => {
+    const off = await startHarness();
+    try {
+      const id = off.bond.applications[0]!.application_id;
+      await off.gql(READ, { id });
+      await off.gql(READ, { id });
+      expect(gets(off)).toBe(2);
+    } finally {
+      await off.close();
+    }
+  });
+});
+
+// Two gateways on one Redis key prefix share the kept applications, and a write through either drops them for both.
+const REDIS_URL = 'redis://127.0.0.1:6379/0';
+let redis: Redis | undefined;
+let unavailable = '';
+try {
+  redis = await connectRedis(REDIS_URL);
+} catch (error) {
+  unavailable = (error as Error).message;
+  if (process.env.CI === 'true') throw new Error(`Redis is required under CI=true: ${unavailable}`);
+}
+
+describe.skipIf(!redis)(`entity cache shared through Redis${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+  const prefix = `test:${randomUUID()}:`;
+  let shared: Harness;
+  let a: Gateway;
+  let b: Gateway;
+  let token: string;
+
+  beforeAll(async () => {
+    shared = await startHarness({ upstreams: { bond: { entityCacheTtlMs: TTL_MS } } });
+    const verifier = createJwtVerifier({
+      jwksUrl: shared.idp.jwksUrl,
+      issuer: shared.idp.issuer,
+      audience: shared.idp.audience,
+      scopesClaim: 'scope',
+      customerClaim: 'bond_customer_id',
+      jwksCooldownMs: 0,
+    });
+    const key = randomBytes(32).toString('base64');
+    const start = () => {
+      const cipher = TokenCipher.fromBase64Key(key);
+      return startGateway({
+        upstreams: shared.settings,
+        logger: memoryLogger(),
+        auth: { mode: 'jwt', verifier },
+        callers: { maxUpstreamCallsPerRequest: 50, sharePercent: 100, rateLimit: false },
+        sharedState: {
+          loginStates: new RedisLoginStateStore(redis!, prefix),
+          connections: new RedisConnectionStore(redis!, prefix, cipher),
+          tokens: new RedisTokenStore(redis!, prefix, cipher),
+          responses: new RedisResponseStore(redis!, prefix, cipher),
+        },
+      });
+    };
+    [a, b] = await Promise.all([start(), start()]);
+    token = await shared.token({ sub: 'operator', scopes: ['applications:read', 'applications:write', 'applications:all', 'pii:read'] });
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await shared?.close();
+    const keys = await redis!.keys(`${prefix}*`);
+    if (keys.length) await redis!.del(...keys);
+    await redis!.quit();
+  });
+
+  async function gql(gateway: Gateway, query: string, variables: Record<string, unknown>): Promise<{ data?: any; errors?: unknown[] }> {
+    const res = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as never;
+  }
+
+  it('a read on A fills the shared copy, a read on B makes no call, and a write on B drops it for A', async () => {
+    const app = shared.bond.applications.find((x) => x.application_status === 'created')!;
+    const id = app.application_id;
+    const first = await gql(a, READ, { id });
+    expect(first.errors).toBeUndefined();
+    expect(gets(shared)).toBe(1);
+    // The shared store is written after the answer: wait until B can see it.
+    await expect.poll(async () => (await redis!.keys(`${prefix}responses:*:application.get`)).length).toBeGreaterThan(0);
+    const second = await gql(b, READ, { id });
+    expect(second.data).toEqual(first.data);
+    expect(gets(shared)).toBe(1);
+
+    const income = 1_234_500;
+    const written = await gql(b, UPDATE, { id, income });
+    expect(written.errors).toBeUndefined();
+    shared.resetTraffic();
+    const after = await gql(a, READ, { id });
+    expect(after.data.creditApplication.applicant.totalAnnualIncome).toBe(income);
+    expect(gets(shared)).toBe(1);
+  });
+});
