@@ -5,7 +5,7 @@
 // processes starting together (a benchmark's gateways) build once and never read half a dist/.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +16,6 @@ const DIST = path.join(ROOT, 'dist');
 const STAMP = path.join(DIST, '.build-stamp');
 const INPUTS = ['src', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs'];
 const LOCK = path.join(ROOT, 'node_modules', '.cache', 'bondora-bond-gateway-build.lock');
-const LOCK_STALE_MS = 10 * 60_000;
 
 /** True when dist/ must be (re)built; false where there are no sources to build from (a runtime image). */
 export function isStale() {
@@ -49,23 +48,42 @@ export async function build() {
   return { ms: Date.now() - started.getTime(), graphiql: bundle.id };
 }
 
-/** Runs `step` holding the build lock; a lock older than any build is taken over. */
+/** Runs `step` holding the build lock; the lock of a builder that is gone (killed mid-build) is taken over. */
 async function withLock(step) {
   mkdirSync(path.dirname(LOCK), { recursive: true });
   for (;;) {
     try {
       mkdirSync(LOCK);
+      writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs > LOCK_STALE_MS) rmSync(LOCK, { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      if (!holderAlive()) rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
   try {
     return await step();
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+function holderAlive() {
+  let pid;
+  try {
+    pid = Number(readFileSync(path.join(LOCK, 'pid'), 'utf8'));
+  } catch {
+    // Released meanwhile (try again), or taken but its pid not written yet.
+    pid = 0;
+  }
+  // A lock without a pid yet is being taken right now, unless it has been like that for a while.
+  if (!pid) return Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 5_000;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
   }
 }
 

@@ -47,7 +47,7 @@ import { newWebhookKey } from './webhook.client.js';
 // BENCH_EVENT_SOCKETS sets how many WebSocket connections carry W1's 1,000 subscriptions (default
 // 100, i.e. 10 subscriptions multiplexed on each; 1000 gives each subscription its own socket).
 
-/** The budgets table adds about 45 s to the run. */
+/** The budgets table adds about 35 s to the run (180 s in all on 2 cores). */
 const HARD_DEADLINE_MS = 360_000;
 const UPSTREAM_LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 20);
 const PROFILE = process.argv.includes('--profile');

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
-import { startGateway, type UpstreamSettings } from '../../src/server/gateway.server.js';
+import type { UpstreamSettings } from '../../src/server/gateway.server.js';
 import type { Logger } from '../../src/server/logger.js';
 import { exitWithParent, reportReady } from './child.lifecycle.js';
 
@@ -10,7 +12,9 @@ import { exitWithParent, reportReady } from './child.lifecycle.js';
 // NODE_ENV=production), over the bench's simulators.
 // BENCH_GATEWAY (JSON, see GatewayProcessSettings) says where the upstreams are and whether the
 // loaders batch (`batching: false` is the naive-resolver baseline); `webhookKey` is the Bondora
-// webhook key the bench signs its deliveries with (rows W1 and W2).
+// webhook key the bench signs its deliveries with (rows W1 and W2). With `compiled: true` the
+// gateway's modules come from dist/ as `npm run build` compiles them (tsc, decorator metadata),
+// built first when stale, instead of from src/ through tsx.
 
 export interface GatewayProcessSettings {
   bondora: { url: string; token: string };
@@ -21,6 +25,8 @@ export interface GatewayProcessSettings {
   budgets?: boolean;
   /** With `budgets`, false turns the entity caches off (ENTITY_CACHE_TTL_MS=0, BONDORA_ENTITY_CACHE_TTL_MS=0). */
   entityCache?: boolean;
+  /** The gateway's modules from dist/ (tsc, as `npm start` runs them; built first when stale) instead of src/ through tsx. */
+  compiled?: boolean;
 }
 
 const settings = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayProcessSettings;
@@ -60,6 +66,7 @@ const write = (level: string) => (message: string, detail: Record<string, unknow
 };
 const logger: Logger = { info: () => {}, warn: write('warn'), error: write('error') };
 
+const { startGateway } = settings.compiled ? await compiledGatewayServer() : await import('../../src/server/gateway.server.js');
 const gateway = await startGateway(
   {
     upstreams,
@@ -86,6 +93,13 @@ const gateway = await startGateway(
 );
 exitWithParent(() => gateway.close(), profiler(process.env.BENCH_PROFILE_FILE));
 reportReady({ url: gateway.url });
+
+/** dist/server/gateway.server.js, after the build `npm start` would run; the build's output goes to stderr, stdout is the ready line's. */
+async function compiledGatewayServer(): Promise<typeof import('../../src/server/gateway.server.js')> {
+  const root = new URL('../../', import.meta.url);
+  execFileSync(process.execPath, [fileURLToPath(new URL('scripts/build.mjs', root)), '--if-stale'], { cwd: root, stdio: ['ignore', 2, 'inherit'] });
+  return (await import(new URL('dist/server/gateway.server.js', root).href)) as typeof import('../../src/server/gateway.server.js');
+}
 
 /** "profile start" / "profile stop" on stdin: a V8 CPU profile of just that window, written to `file`. */
 function profiler(file: string | undefined): ((line: string) => void) | undefined {
