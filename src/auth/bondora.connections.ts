@@ -140,13 +140,13 @@ export class BondoraConnections {
     return credential;
   }
 
-  /** A stored value that cannot be read (another key, tampering) is no connection: the caller connects again. */
-  private async load(callerId: string): Promise<StoredTokens | undefined> {
-    try {
-      return await this.store.load(callerId);
-    } catch {
-      return undefined;
-    }
+  /**
+   * The caller's stored tokens. The store answers "none" for a value it cannot open (the caller
+   * connects again) and throws while it is unavailable, so an outage never passes for "not
+   * connected" and never sends the caller on to another credential.
+   */
+  private load(callerId: string): Promise<StoredTokens | undefined> {
+    return this.store.load(callerId);
   }
 
   async status(callerId: string): Promise<OAuthConnectionStatus> {

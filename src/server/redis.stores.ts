@@ -11,6 +11,7 @@ import type { TokenCipher } from '../auth/token.cipher.js';
 import type { StoredTokens, TokenStore } from '../upstream/bondora/bondora.credential.js';
 import type { SharedResponseStore } from '../upstream/response.cache.js';
 import type { RedisHealth } from './redis.health.js';
+import { UpstreamError } from '../upstream/upstream.error.js';
 
 // State that several gateway processes behind one load balancer must share: a login started on
 // one process may come back to another, and a token refreshed by one serves all. Keys live under
@@ -53,8 +54,20 @@ export class RedisConnectionStore implements ConnectionStore {
 
   async load(callerId: string): Promise<StoredTokens | undefined> {
     const key = this.key(callerId);
-    const sealed = await this.redis.get(key);
-    return sealed ? (JSON.parse(this.cipher.decrypt(sealed, key)) as StoredTokens) : undefined;
+    let sealed: string | null;
+    try {
+      sealed = await this.redis.get(key);
+    } catch (cause) {
+      // Not "not connected": that would let a caller fall back to another credential (the gateway's own token).
+      throw new UpstreamError('bondora', 'UNAVAILABLE', 'Your Bondora connection cannot be read right now (the gateway’s shared store is unavailable); retry shortly', { cause });
+    }
+    if (!sealed) return undefined;
+    try {
+      return JSON.parse(this.cipher.decrypt(sealed, key)) as StoredTokens;
+    } catch {
+      // A value that does not open under this key (another key, tampering) is no connection: the caller connects again.
+      return undefined;
+    }
   }
 
   async save(callerId: string, tokens: StoredTokens): Promise<void> {

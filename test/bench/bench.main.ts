@@ -26,6 +26,7 @@ import { ProcessSupervisor, type Child } from './process.supervisor.js';
 import { summarizeProfile } from './profile.summary.js';
 import { driveFixedRate } from './rate.driver.js';
 import { SimControl, callDifferences, describeCall, type SimLogEntry } from './sim.control.js';
+import { GATEWAY_NODE_FLAGS, measureStartup } from './startup.probe.js';
 import { measureThroughput } from './throughput.probe.js';
 import { newWebhookKey } from './webhook.client.js';
 
@@ -349,6 +350,21 @@ async function main(): Promise<void> {
   const budgets = await measureBudgetsTable(sims.ready, operations, facts, direct, controls, notes);
   progress(`budgets table done after ${elapsed()}`);
 
+  // 7. Row P: the process `npm start` runs, alone, at the upstreams' full speed.
+  await Promise.all(controls.map((c) => c.setLatency(0)));
+  const op4 = operations[3]!;
+  const startup = await measureStartup({
+    upstreams,
+    rounds: [
+      { body: (n) => JSON.stringify({ query: op1.document, variables: op1.variables(n) }) },
+      { body: (n) => JSON.stringify({ query: op4.document, variables: op4.variables(n) }) },
+    ],
+    roundS: THROUGHPUT.roundS,
+    connections: THROUGHPUT.connections,
+  });
+  if (startup.failed > 0) notes.push(`Row P: ${startup.failed} of ${startup.ok + startup.failed} operations failed.`);
+  progress(`npm start's process measured after ${elapsed()}`);
+
   const report: BenchReport = {
     machine,
     upstreamLatencyMs: UPSTREAM_LATENCY_MS,
@@ -356,6 +372,7 @@ async function main(): Promise<void> {
     floor,
     throughput,
     memory: { afterStartBytes: rssAfterStart, peakBytes: peakBeforeEvents },
+    startup,
     events,
     budgets,
     notes,
@@ -446,7 +463,11 @@ function startGatewayChild(
     webhookKey: WEBHOOK_KEY,
     ...caching,
   };
-  return supervisor.start<ServerReady>(name, './gateway.process.ts', { env: { ...PRODUCTION, BENCH_GATEWAY: JSON.stringify(settings), ...extra } });
+  // The gateway's own modules compiled by tsc and the node flags of `npm start`, as deployed.
+  return supervisor.start<ServerReady>(name, './gateway.process.ts', {
+    env: { ...PRODUCTION, BENCH_GATEWAY: JSON.stringify({ ...settings, compiled: true }), ...extra },
+    nodeArgs: GATEWAY_NODE_FLAGS,
+  });
 }
 
 /** Rows W1 and W2 against `gateway`, with the simulators' logs as the count of upstream calls. */

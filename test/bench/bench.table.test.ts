@@ -87,12 +87,15 @@ describe('report table', () => {
     throughput: { gatewayRps: [700, 800, 900], bareRps: [1000, 1000, 1000], bareFetchRps: [900, 1000, 1100], connections: 16, roundS: 4, target: 0.7, cpu: [], othersPct: 35, gatewayCpuMsPerOp: 1.25, bareCpuMsPerOp: 0.25, bareFetchCpuMsPerOp: 1 },
     floor: { ratePerSecond: 200, bare: { p50: 1.5, p99: 4, count: 1000 }, cpuMsPerOp: 0.5 },
     memory: { afterStartBytes: 50 * 1024 * 1024, peakBytes: 100 * 1024 * 1024 },
+    startup: { afterStartBytes: 101 * 1024 * 1024, peakBytes: 120 * 1024 * 1024, ok: 1000, failed: 0 },
     notes: ['a note'],
   };
 
   it('checks every target', () => {
-    // op 1 calls + latency, op 4 calls + latency, throughput (0.8 >= 0.7)
-    expect(targetResults(report)).toEqual([true, true, false, false, true]);
+    // op 1 calls + latency, op 4 calls + latency, throughput (0.8 >= 0.7), row M (50 → 100 MiB), row P (101 MiB at start: over 100)
+    expect(targetResults(report)).toEqual([true, true, false, false, true, true, false]);
+    expect(targetResults({ ...report, startup: { ...report.startup!, afterStartBytes: 100 * 1024 * 1024 } }).at(-1)).toBe(true);
+    expect(targetResults({ ...report, memory: { ...report.memory!, peakBytes: 161 * 1024 * 1024 } }).at(-2)).toBe(false);
   });
 
   it('prints FAIL rows, signed added latency and the ratio', () => {
@@ -100,20 +103,21 @@ describe('report table', () => {
     expect(text).toContain('| 1 | fast | 1 / 1 / 1 | 200/s | 21.50 / 24.00 | 21.00 / 23.00 | +0.50 / +1.00 | calls PASS · latency PASS');
     expect(text).toContain('calls **FAIL** (+1) · latency **FAIL**');
     expect(text).toContain('ratio 80.0% | throughput PASS (≥ 70%) · ⚠ other processes used 35% of a core |');
-    expect(text).toContain('50.0 → 100.0 MiB');
+    expect(text).toContain('50.0 → 100.0 MiB | – | – | memory PASS (≤ 100 → ≤ 160 MiB) |');
+    expect(text).toContain('101.0 → 120.0 MiB; 1,000 answers, 0 failed | – | – | memory **FAIL** (≤ 100 → ≤ 160 MiB) |');
     expect(text).toContain('bare Apollo 1.50 / 4.00, 0.50 ms CPU each');
-    expect(text).toContain('Targets: 3 of 5 PASS — 2 **FAIL**.');
+    expect(text).toContain('Targets: 4 of 7 PASS — 3 **FAIL**.');
     expect(text).toContain('20 ms in rows 1–4, 0 ms in rows T and U');
   });
 
   it('an operation without a latency phase has its calls checked alone', () => {
     const calls = { gateway: 3, naive: 102, minimum: 3, minimumNote: '', extra: [] };
     const mixed: BenchReport = { ...report, operations: [...report.operations, { index: 7, title: 'portfolio', calls }] };
-    expect(targetResults(mixed)).toEqual([true, true, false, false, true, true]);
+    expect(targetResults(mixed)).toEqual([true, true, false, false, true, true, true, false]);
     const text = renderReport(mixed);
     expect(text).toContain('| 7 | portfolio | 3 / 102 / 3 | – | – | – | – | calls PASS |');
     expect(text).toContain('20 ms in rows 1–7, 0 ms in rows T and U (row F has no upstream). Row 7: upstream calls only, no latency phase.');
-    expect(targetResults({ ...mixed, operations: [{ index: 7, title: 'portfolio', calls: { ...calls, gateway: 4 } }] })).toEqual([false, true]);
+    expect(targetResults({ ...mixed, operations: [{ index: 7, title: 'portfolio', calls: { ...calls, gateway: 4 } }] })).toEqual([false, true, true, false]);
   });
 
   it('--calls-only: the calls column alone', () => {

@@ -159,6 +159,8 @@ export interface BenchReport {
   throughput?: ThroughputReport;
   /** The gateway's VmRSS once started, and its VmHWM at the end. */
   memory?: { afterStartBytes: number; peakBytes: number };
+  /** Row P: `npm start`'s process (compiled, configured by environment) once started, and at its peak under load. */
+  startup?: { afterStartBytes: number; peakBytes: number; ok: number; failed: number };
   events?: EventsReport;
   /** The second table ("With the documented budgets on"); `--budgets-only` has it alone. */
   budgets?: BudgetsReport;
@@ -206,7 +208,15 @@ export function targetResults(report: BenchReport): boolean[] {
   const throughput = report.throughput ? [throughputPass(report.throughput)] : [];
   const events = report.events ? [fanOutPass(report.events.fanOut), endpointPass(report.events.endpoint)] : [];
   const budgets = report.budgets ? [warmOp3Pass(report.budgets), hotOp1Pass(report.budgets)] : [];
-  return [...rows, ...throughput, ...events, ...budgets];
+  const memory = [report.memory, report.startup].flatMap((m) => (m ? [memoryPass(m)] : []));
+  return [...rows, ...throughput, ...memory, ...events, ...budgets];
+}
+
+/** Start-up and peak RSS targets of a gateway process, in MiB. */
+export const MEMORY_TARGET = { afterStartMiB: 100, peakMiB: 160 };
+
+export function memoryPass(m: { afterStartBytes: number; peakBytes: number }): boolean {
+  return m.afterStartBytes <= MEMORY_TARGET.afterStartMiB * 1024 * 1024 && m.peakBytes <= MEMORY_TARGET.peakMiB * 1024 * 1024;
 }
 
 /** Every warm op 3 answered, each within the target's sequential round trips. */
@@ -270,8 +280,18 @@ export function renderTable(report: BenchReport): string {
     );
   }
   const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  const memoryTarget = (m: { afterStartBytes: number; peakBytes: number }) =>
+    `memory ${verdict(memoryPass(m))} (≤ ${MEMORY_TARGET.afterStartMiB} → ≤ ${MEMORY_TARGET.peakMiB} MiB)`;
   if (report.memory) {
-    lines.push(`| M | gateway memory: RSS after start-up → peak RSS (VmHWM) | – | – | ${mib(report.memory.afterStartBytes)} → ${mib(report.memory.peakBytes)} MiB | – | – | – |`);
+    lines.push(
+      `| M | gateway memory: RSS after start-up → peak RSS (VmHWM) over rows 1–U | – | – | ${mib(report.memory.afterStartBytes)} → ${mib(report.memory.peakBytes)} MiB | – | – | ${memoryTarget(report.memory)} |`,
+    );
+  }
+  const p = report.startup;
+  if (p) {
+    lines.push(
+      `| P | \`npm start\`'s process (compiled, configured by environment): RSS after its first answer → peak over closed-loop rounds of ops 1 and 4 | – | closed loop, 16 connections | ${mib(p.afterStartBytes)} → ${mib(p.peakBytes)} MiB; ${int(p.ok)} answers, ${int(p.failed)} failed | – | – | ${memoryTarget(p)} |`,
+    );
   }
   if (report.events) lines.push(...eventRows(report.events));
   return lines.join('\n');

@@ -1,17 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TokenCipher } from '../../src/auth/token.cipher.js';
 import { RedisBudgetStore } from '../../src/server/redis.budgets.js';
 import { RedisFlights } from '../../src/server/redis.flights.js';
 import { RedisHealth } from '../../src/server/redis.health.js';
-import { connectRedis, RedisResponseStore } from '../../src/server/redis.stores.js';
+import { connectRedis, RedisConnectionStore, RedisResponseStore } from '../../src/server/redis.stores.js';
 import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator.js';
 import { BONDORA_RATE_LIMITS } from '../../src/upstream/bondora/bondora.limits.js';
 import { createBondoraHttp } from '../../src/upstream/bondora/bondora.client.js';
 import { CallerShares } from '../../src/upstream/caller.share.js';
 import type { HttpClient } from '../../src/upstream/http.js';
+import { freePort } from '../fleet/fleet.harness.js';
+import { RedisProcess } from '../fleet/redis.process.js';
 import { RateLimitWait } from '../../src/upstream/rate.scheduler.js';
 
 // Three HTTP clients in one test process stand for three replicas: each has its own Redis
@@ -164,32 +164,20 @@ describe('callers’ shares across the fleet', () => {
 });
 
 describe('when Redis fails at run time', () => {
-  let server: ChildProcess | undefined;
-  let port = 0;
-
-  const startRedis = async () => {
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let i = 0; i < 50; i++) {
-      if (await reachable(port)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('redis-server did not start');
-  };
-
-  afterEach(() => {
-    server?.kill('SIGKILL');
+  let server: RedisProcess | undefined;
+  afterEach(async () => {
+    await server?.kill();
     server = undefined;
   });
 
   it('each replica falls back to 1/FLEET_SIZE of the limit, and shares again once Redis is back', async () => {
-    port = await freePort();
-    await startRedis();
+    server = new RedisProcess(await freePort());
+    await server.start();
     const prefix = `test:${randomUUID()}:`;
-    const url = `redis://127.0.0.1:${port}/0`;
-    const r = await replica({ url, prefix, fleetSize: 3, flights: false });
+    const r = await replica({ url: server.url, prefix, fleetSize: 3, flights: false });
     const ids = sim.activeAuctions.slice(0, 4).map((a) => a.AuctionId);
 
-    server!.kill('SIGKILL');
+    await server.kill();
     await until(() => !r.health.available);
     expect(r.health.state()).toMatchObject({ status: 'degraded', reason: expect.stringContaining('1/3') });
     sim.router.clearLog();
@@ -198,7 +186,7 @@ describe('when Redis fails at run time', () => {
     // This replica's share of 1 per second is 1 per 3 seconds.
     expect(gaps('auction.get')[0]).toBeGreaterThanOrEqual(2_990);
 
-    await startRedis();
+    await server.start();
     await until(() => r.health.available, 10_000);
     sim.router.clearLog();
     await getAuction(r, ids[2]!);
@@ -206,13 +194,27 @@ describe('when Redis fails at run time', () => {
     const gap = gaps('auction.get')[0]!;
     expect(gap).toBeGreaterThanOrEqual(990);
     expect(gap).toBeLessThan(2_500);
-    const redis = await connectRedis(url);
+    const redis = await connectRedis(server.url);
     try {
       expect(await redis.keys(`${prefix}budget:*`)).not.toEqual([]);
     } finally {
       redis.disconnect();
     }
   }, 30_000);
+
+  it('an investor’s stored connection is unavailable, not absent: no fallback to another credential', async () => {
+    server = new RedisProcess(await freePort());
+    await server.start();
+    const prefix = `test:${randomUUID()}:`;
+    const redis = await connectRedis(server.url, () => {}, true);
+    opened.push(() => redis.disconnect());
+    const store = new RedisConnectionStore(redis, prefix, cipher);
+    await store.save('investor-1', { accessToken: 'a'.repeat(40), refreshToken: 'r'.repeat(40) });
+    expect(await store.load('investor-1')).toMatchObject({ accessToken: 'a'.repeat(40) });
+    await server.kill();
+    await until(() => redis.status !== 'ready');
+    await expect(store.load('investor-1')).rejects.toMatchObject({ kind: 'UNAVAILABLE', extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+  });
 });
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -221,23 +223,4 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 }
