@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHmac } from 'node:crypto';
 import { TokenCipher } from './auth/token.cipher.js';
 import { createJwtVerifier } from './auth/jwt.verifier.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
       // One APQ registration serves every replica.
       apqCache: redis && new RedisKeyValueCache(redis, `${config.redis.keyPrefix}cache:`),
       sharedState,
+      // Replicas that share TOKEN_ENCRYPTION_KEY name a caller alike in their access lines.
+      callerPseudonymKey: config.tokenEncryptionKey ? createHmac('sha256', config.tokenEncryptionKey).update('access-log caller pseudonyms').digest() : undefined,
       // While Redis is away this replica still serves, on its own share: /readyz says degraded and why.
       readiness: redisHealth ? [redisHealth] : [],
       events,

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { callerOf } from './caller.middleware.js';
@@ -15,7 +15,12 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Probes and scrapes arrive every few seconds: their lines are written at debug level only. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-export function accessLog(logger: Logger): RequestHandler {
+/**
+ * @param pseudonymKey keys the caller's hash: the same across replicas when they share it, and never
+ *   a plain hash of the sub, which anyone could recompute from a list of likely subs (a random key
+ *   per process when omitted)
+ */
+export function accessLog(logger: Logger, pseudonymKey: Uint8Array = randomBytes(32)): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
     const sent = req.get('x-request-id');
@@ -50,7 +55,7 @@ export function accessLog(logger: Logger): RequestHandler {
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         bytes,
         ...(context.operations.length ? { operation: context.operations.join(',') } : {}),
-        ...callerField(res),
+        ...callerField(res, pseudonymKey),
       };
       // The context is gone by the time 'finish' fires: the line carries the id itself.
       runWithRequestContext(context, () => {
@@ -78,9 +83,9 @@ export function accessLogPlugin(): ApolloServerPlugin {
 }
 
 /** Who called, as a hash that names them across lines without naming them: never the sub, never a token. */
-function callerField(res: Parameters<typeof callerOf>[0]): { caller?: string } {
+function callerField(res: Parameters<typeof callerOf>[0], key: Uint8Array): { caller?: string } {
   try {
-    return { caller: createHash('sha256').update(`caller:${callerOf(res).id}`).digest('base64url').slice(0, 12) };
+    return { caller: createHmac('sha256', key).update(`caller:${callerOf(res).id}`).digest('base64url').slice(0, 12) };
   } catch {
     return {};
   }

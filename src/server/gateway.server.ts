@@ -136,6 +136,8 @@ export interface GatewayOptions {
   frontends?: CorsConfig;
   /** Where automatic persisted queries are kept (REDIS_URL: Redis; else Apollo's bounded in-memory cache). */
   apqCache?: KeyValueCache;
+  /** Keys the caller's pseudonym on access lines; replicas given the same key name a caller alike (random when omitted). */
+  callerPseudonymKey?: Uint8Array;
   /** TRUSTED_DOCUMENTS(_ONLY): the manifest's operations, and whether only they may run. */
   trustedDocuments?: TrustedDocuments;
   /** Checks /readyz runs beside the built-in upstream ones (Redis, from main.ts). */
@@ -163,7 +165,7 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   const { upstreams, logger } = options;
   const app = express();
   // First: every request gets its id and its access line, whatever answers it.
-  app.use(accessLog(logger));
+  app.use(accessLog(logger, options.callerPseudonymKey));
   let serving: ServingState = 'starting';
   const tracing = options.tracing ? await startTracing(options.tracing) : undefined;
   const metrics = new GatewayMetrics(() => subscriptions.active);

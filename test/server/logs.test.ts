@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jsonLogger } from '../../src/server/logger.js';
@@ -67,6 +68,9 @@ describe('request ids', () => {
     expect(line.bytes).toBe(Number(response.headers.get('content-length')));
     // The caller as a short hash: stable per caller, never the sub itself.
     expect(line.caller).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    // Keyed: not a hash anyone could recompute from a list of likely subs.
+    expect(line.caller).not.toBe(createHash('sha256').update('caller:test-operator').digest('base64url').slice(0, 12));
+    expect(line.caller).not.toBe(createHash('sha256').update('test-operator').digest('base64url').slice(0, 12));
     expect(JSON.stringify(line)).not.toContain('test-operator');
     const again = await post({ 'x-request-id': 'req-again' });
     expect((await accessLine(again.headers.get('x-request-id')!)).caller).toBe(line.caller);
