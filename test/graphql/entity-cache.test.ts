@@ -1,15 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createJwtVerifier } from '../../src/auth/jwt.verifier.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import type { Scope } from '../../src/auth/scope.registry.js';
-import { TokenCipher } from '../../src/auth/token.cipher.js';
-import { startGateway, type Gateway } from '../../src/server/gateway.server.js';
-import { memoryLogger } from '../../src/server/logger.js';
-import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisResponseStore, RedisTokenStore } from '../../src/server/redis.stores.js';
+import type { Gateway } from '../../src/server/gateway.server.js';
 import { BondSimulator } from '../../src/simulators/bond/bond.simulator.js';
 import type { BondApplicationDto } from '../../src/upstream/bond/bond.dto.js';
+import { startRedisReplicas, testRedis } from '../support/redis.replicas.js';
 import { startHarness, type Harness } from '../support/gateway.harness.js';
 
 // Credit applications read by id are kept across requests (ENTITY_CACHE_TTL_MS): a second read
@@ -144,15 +140,7 @@ describe('entity cache off', () => {
 });
 
 // Two gateways on one Redis key prefix share the kept applications, and a write through either drops them for both.
-const REDIS_URL = 'redis://127.0.0.1:6379/0';
-let redis: Redis | undefined;
-let unavailable = '';
-try {
-  redis = await connectRedis(REDIS_URL);
-} catch (error) {
-  unavailable = (error as Error).message;
-  if (process.env.CI === 'true') throw new Error(`Redis is required under CI=true: ${unavailable}`);
-}
+const { redis, unavailable } = await testRedis();
 
 describe.skipIf(!redis)(`entity cache shared through Redis${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   const prefix = `test:${randomUUID()}:`;
@@ -163,31 +151,7 @@ describe.skipIf(!redis)(`entity cache shared through Redis${unavailable ? ` (ski
 
   beforeAll(async () => {
     shared = await startHarness({ upstreams: { bond: { entityCacheTtlMs: TTL_MS } } });
-    const verifier = createJwtVerifier({
-      jwksUrl: shared.idp.jwksUrl,
-      issuer: shared.idp.issuer,
-      audience: shared.idp.audience,
-      scopesClaim: 'scope',
-      customerClaim: 'bond_customer_id',
-      jwksCooldownMs: 0,
-    });
-    const key = randomBytes(32).toString('base64');
-    const start = () => {
-      const cipher = TokenCipher.fromBase64Key(key);
-      return startGateway({
-        upstreams: shared.settings,
-        logger: memoryLogger(),
-        auth: { mode: 'jwt', verifier },
-        callers: { maxUpstreamCallsPerRequest: 50, sharePercent: 100, rateLimit: false },
-        sharedState: {
-          loginStates: new RedisLoginStateStore(redis!, prefix),
-          connections: new RedisConnectionStore(redis!, prefix, cipher),
-          tokens: new RedisTokenStore(redis!, prefix, cipher),
-          responses: new RedisResponseStore(redis!, prefix, cipher),
-        },
-      });
-    };
-    [a, b] = await Promise.all([start(), start()]);
+    [a, b] = (await startRedisReplicas(shared, redis!, prefix)) as [Gateway, Gateway];
     token = await shared.token({ sub: 'operator', scopes: ['applications:read', 'applications:write', 'applications:all', 'pii:read'] });
   });
 

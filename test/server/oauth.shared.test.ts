@@ -6,8 +6,9 @@ import type { Scope } from '../../src/auth/scope.registry.js';
 import { TokenCipher } from '../../src/auth/token.cipher.js';
 import { startGateway, type Gateway, type UpstreamSettings } from '../../src/server/gateway.server.js';
 import { memoryLogger } from '../../src/server/logger.js';
-import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisTokenStore } from '../../src/server/redis.stores.js';
+import { RedisConnectionStore, RedisLoginStateStore, RedisTokenStore } from '../../src/server/redis.stores.js';
 import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator.js';
+import { testRedis } from '../support/redis.replicas.js';
 import { startHarness, type GraphQLResponse, type Harness } from '../support/gateway.harness.js';
 
 // Two gateway processes' worth of state behind one load balancer, in a real Redis (127.0.0.1:6379):
@@ -15,15 +16,7 @@ import { startHarness, type GraphQLResponse, type Harness } from '../support/gat
 // one refresh serves both, and the connections are sealed at rest (TokenCipher) and bound to
 // their caller. Keys live under a random prefix, removed afterwards.
 
-const REDIS_URL = 'redis://127.0.0.1:6379/0';
-let redis: Redis | undefined;
-let unavailable = '';
-try {
-  redis = await connectRedis(REDIS_URL);
-} catch (error) {
-  unavailable = (error as Error).message;
-  if (process.env.CI === 'true') throw new Error(`Redis is required under CI=true: ${unavailable}`);
-}
+const { redis, unavailable } = await testRedis();
 
 /** One callback for both gateways, as behind a load balancer; the test delivers it to either. */
 const CALLBACK = 'http://127.0.0.1:9/auth/bondora/callback';

@@ -1,28 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwtVerifier } from '../../src/auth/jwt.verifier.js';
-import { TokenCipher } from '../../src/auth/token.cipher.js';
-import { startGateway, type Gateway } from '../../src/server/gateway.server.js';
-import { memoryLogger } from '../../src/server/logger.js';
-import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisResponseStore, RedisTokenStore } from '../../src/server/redis.stores.js';
+import type { Gateway } from '../../src/server/gateway.server.js';
 import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator.js';
 import { BONDORA_RATE_LIMITS } from '../../src/upstream/bondora/bondora.limits.js';
+import { startRedisReplicas, testRedis } from '../support/redis.replicas.js';
 import { startHarness, type Harness } from '../support/gateway.harness.js';
 
 // Kept answers shared by replicas on Redis: Bondora allows 12 balance reads an hour per user, so a
 // balance one replica fetched serves every replica for the rest of its window, with the time it
 // was fetched; a write through any replica drops it everywhere; the answers are sealed at rest.
 
-const REDIS_URL = 'redis://127.0.0.1:6379/0';
-let redis: Redis | undefined;
-let unavailable = '';
-try {
-  redis = await connectRedis(REDIS_URL);
-} catch (error) {
-  unavailable = (error as Error).message;
-  if (process.env.CI === 'true') throw new Error(`Redis is required under CI=true: ${unavailable}`);
-}
+const { redis, unavailable } = await testRedis();
 
 const prefix = `test:${randomUUID()}:`;
 const [DEMO] = BondoraSimulator.INVESTORS.map((i) => i.token) as [string];
@@ -35,31 +23,7 @@ let token: string;
 beforeAll(async () => {
   if (!redis) return;
   h = await startHarness({ upstreams: { bondora: { rateLimits: BONDORA_RATE_LIMITS } } });
-  const verifier = createJwtVerifier({
-    jwksUrl: h.idp.jwksUrl,
-    issuer: h.idp.issuer,
-    audience: h.idp.audience,
-    scopesClaim: 'scope',
-    customerClaim: 'bond_customer_id',
-    jwksCooldownMs: 0,
-  });
-  const key = randomBytes(32).toString('base64');
-  const start = () => {
-    const cipher = TokenCipher.fromBase64Key(key);
-    return startGateway({
-      upstreams: h.settings,
-      logger: memoryLogger(),
-      auth: { mode: 'jwt', verifier },
-      callers: { maxUpstreamCallsPerRequest: 50, sharePercent: 100, rateLimit: false },
-      sharedState: {
-        loginStates: new RedisLoginStateStore(redis!, prefix),
-        connections: new RedisConnectionStore(redis!, prefix, cipher),
-        tokens: new RedisTokenStore(redis!, prefix, cipher),
-        responses: new RedisResponseStore(redis!, prefix, cipher),
-      },
-    });
-  };
-  [a, b] = await Promise.all([start(), start()]);
+  [a, b] = (await startRedisReplicas(h, redis!, prefix)) as [Gateway, Gateway];
   token = await h.token({ sub: 'investor', scopes: ['investments:read', 'bids:write'] });
 });
 
