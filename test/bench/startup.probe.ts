@@ -11,7 +11,7 @@ import { measureThroughput } from './throughput.probe.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** As package.json's `start` and the Dockerfile run the gateway. */
-export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=8'];
+export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=50'];
 
 export interface StartupReport {
   afterStartBytes: number;
