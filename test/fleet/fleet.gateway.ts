@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { exitWithParent, reportReady } from '../bench/child.lifecycle.js';
 
 // A replica of the fleet: `npm start` itself (src/main.ts, configured by the environment the parent
@@ -16,7 +18,14 @@ exitWithParent(() => {
   return new Promise<void>(() => {});
 });
 
-await import('../../src/main.js');
+if (process.env.FLEET_GATEWAY_COMPILED === 'true') {
+  // As `npm start` runs it: the compiled gateway, built first (once, under the build's lock) when stale.
+  const root = new URL('../../', import.meta.url);
+  execFileSync(process.execPath, [fileURLToPath(new URL('scripts/build.mjs', root)), '--if-stale'], { cwd: root, stdio: ['ignore', 2, 'inherit'] });
+  await import(new URL('dist/main.js', root).href);
+} else {
+  await import('../../src/main.js');
+}
 
 const deadline = Date.now() + 60_000;
 for (;;) {

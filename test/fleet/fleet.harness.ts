@@ -5,6 +5,7 @@ import { ALL_SCOPES, type Scope } from '../../src/auth/scope.registry.js';
 import { BondSimulator, type BondSimulatorOptions } from '../../src/simulators/bond/bond.simulator.js';
 import { BondoraSimulator, type BondoraSimulatorOptions } from '../../src/simulators/bondora/bondora.simulator.js';
 import { ProcessSupervisor, type Child } from '../bench/process.supervisor.js';
+import { GATEWAY_NODE_FLAGS } from '../bench/startup.probe.js';
 import type { GraphQLResponse } from '../support/gateway.harness.js';
 import { startTestJwks, type TestJwks } from '../support/jwt.fixtures.js';
 import { bondoraKey, signBond, signBondora } from '../support/webhook.signing.js';
@@ -159,12 +160,15 @@ export async function startReplicas(
   supervisor: ProcessSupervisor,
   count: number,
   environment: (port: number) => Record<string, string>,
+  /** Each replica as `npm start` runs it: dist/main.js (built first when stale) with its node flags, instead of src/ through tsx. */
+  compiled = false,
 ): Promise<Replica[]> {
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   const started = await Promise.allSettled(
     ports.map((port, i) =>
       supervisor.start<{ url: string }>(`replica ${i + 1}`, '../fleet/fleet.gateway.ts', {
-        env: environment(port),
+        env: { ...environment(port), ...(compiled ? { FLEET_GATEWAY_COMPILED: 'true' } : {}) },
+        nodeArgs: compiled ? GATEWAY_NODE_FLAGS : [],
         readyTimeoutMs: 90_000,
       }),
     ),

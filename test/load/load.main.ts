@@ -13,7 +13,7 @@ import { EXPECTED_CODES, formatReport, verdict, type LoadResult, type ReplicaMem
 //   --duration 60 --clients 200 --fault-rate 0.05   (the defaults)
 //   --short   10 s, 50 clients: the CI variant. Memory growth is reported but not judged there,
 //             since the heap is still finding its working size after a few seconds.
-//   --replicas 3 [--redis redis://127.0.0.1:6379]   N `npm start` processes on one Redis (a key
+//   --replicas 3 [--redis redis://127.0.0.1:6379]   N `npm start` processes (compiled, its node flags) on one Redis (a key
 //             prefix of their own, deleted afterwards), the clients spread evenly over them, against
 //             simulators with the documented rate limits on; the report adds each replica's memory
 //             and the 429s in the simulators' logs (none when the fleet shares its budgets).
@@ -199,7 +199,7 @@ async function fleetOfGateways(count: number): Promise<Gateways> {
     FLEET_SIZE: String(count),
     // An info line per request would cost the replicas more than they serve.
     LOG_LEVEL: 'warn',
-  }));
+  }), true);
   return {
     processes: replicas,
     sims: sims.ready,
