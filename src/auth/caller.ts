@@ -8,6 +8,8 @@ export interface Caller {
   readonly scopes: ReadonlySet<Scope>;
   /** The Bond customer this caller is (AUTH_CUSTOMER_CLAIM), when it is one. */
   readonly customerId: string | undefined;
+  /** When the caller's token expires (epoch ms; a long-lived WebSocket ends then); none for AUTH_DISABLED. */
+  readonly expiresAt?: number;
 }
 
 export function hasScope(caller: Caller, scope: Scope): boolean {

@@ -175,6 +175,7 @@ function toCaller(payload: JWTPayload, settings: JwtVerifierSettings): Caller {
     id: sub,
     scopes: new Set(scopesFrom(payload[settings.scopesClaim])),
     customerId: typeof customer === 'string' && customer !== '' ? customer : undefined,
+    expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
   };
 }
 

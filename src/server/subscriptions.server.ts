@@ -30,7 +30,12 @@ interface SocketExtra extends Record<PropertyKey, unknown> {
   caller?: Caller;
   bondoraToken?: string;
   aborts?: AbortController;
+  /** Closes the socket when the caller's token expires. */
+  expiry?: NodeJS.Timeout;
 }
+
+/** setTimeout's longest delay (about 24.8 days): a token living longer has its socket closed then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface SubscriptionServerOptions {
   httpServer: Server;
@@ -93,6 +98,12 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
           return false;
         }
         ctx.extra.caller = caller;
+        // A socket may outlive its token; it ends when the token does, as an HTTP request with it would be refused.
+        if (caller.expiresAt !== undefined) {
+          const socket = ctx.extra.socket;
+          ctx.extra.expiry = setTimeout(() => socket.close(CLOSE_UNAUTHORIZED, 'Token expired'), Math.min(Math.max(0, caller.expiresAt - Date.now()), MAX_TIMER_MS));
+          ctx.extra.expiry.unref();
+        }
         const bondoraToken = params[BONDORA_TOKEN_HEADER];
         if (typeof bondoraToken === 'string' && bondoraToken.trim()) ctx.extra.bondoraToken = bondoraToken.trim();
         ctx.extra.aborts = new AbortController();
@@ -149,6 +160,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         active--;
       },
       onClose: (ctx) => {
+        clearTimeout(ctx.extra.expiry);
         ctx.extra.aborts?.abort();
       },
     },

@@ -76,6 +76,27 @@ describe('authentication in connection_init', () => {
     expect((await sub.until(1))[0]!.data!.auctionPublished.auction.id).toBe(h.bondora.activeAuctions[0]!.AuctionId);
   });
 
+  it('closes the socket with 4401 when its token expires, ending its subscriptions', async () => {
+    const h = await harness();
+    const soon = await h.idp.sign({ scope: 'auctions:read', exp: Math.floor(Date.now() / 1000) + 2 });
+    const socket = new WebSocket(`${h.gateway.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const closed = new Promise<{ code: number; at: number }>((resolve) => socket.on('close', (code) => resolve({ code, at: Date.now() })));
+    const acked = new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        if (JSON.parse(String(data)).type === 'connection_ack') resolve();
+      }),
+    );
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${soon}` } })));
+    await acked;
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: AUCTIONS } }));
+    await settle();
+    expect(h.gateway.activeSubscriptions).toBe(1);
+    const { code } = await closed;
+    expect(code).toBe(4401);
+    await settle();
+    expect(h.gateway.activeSubscriptions).toBe(0);
+  });
+
   it('a missing scope fails the subscription with FORBIDDEN and no event is delivered', async () => {
     const h = await harness();
     const token = await h.token({ sub: 'no-auctions', scopes: ['bids:read'] });
