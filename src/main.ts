@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { createHmac } from 'node:crypto';
-import { TokenCipher } from './auth/token.cipher.js';
 import { createJwtVerifier } from './auth/jwt.verifier.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { CallerAuthentication } from './server/caller.middleware.js';
@@ -8,15 +7,9 @@ import { startDevAuth, type DevAuth } from './server/dev.auth.js';
 import { startGateway } from './server/gateway.server.js';
 import { graphiqlHeaders } from './server/graphiql.examples.js';
 import { jsonLogger } from './server/logger.js';
-import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisResponseStore, RedisTokenStore } from './server/redis.stores.js';
-import { RedisKeyValueCache } from './server/redis.apq.cache.js';
-import { RedisBudgetStore } from './server/redis.budgets.js';
-import { RedisFlights } from './server/redis.flights.js';
-import { RedisHealth } from './server/redis.health.js';
 import { trustedDocumentsOf } from './server/trusted-documents.manifest.js';
 import { startUpstreams } from './server/upstreams.start.js';
 import { MemoryEventLog } from './events/event.log.js';
-import { RedisEventLog } from './events/redis.event.log.js';
 
 // `npm start`: the gateway, on real upstreams where configured and on the embedded simulators otherwise.
 
@@ -41,27 +34,9 @@ async function main(): Promise<void> {
   const config = readConfig();
   const trustedDocuments = orExit(() => trustedDocumentsOf(config.frontends));
   const logger = jsonLogger(process.stderr, config.observability.logLevel);
-  const redis = config.redis.url ? await connectRedis(config.redis.url, (message) => logger.warn('redis', { error: message }), true) : undefined;
-  const redisHealth = redis && new RedisHealth(redis, config.redis.fleetSize);
-  const cipher = config.tokenEncryptionKey ? TokenCipher.fromBase64Key(config.tokenEncryptionKey) : undefined;
-  const prefix = config.redis.keyPrefix;
-  const flights = redis && cipher && redisHealth && new RedisFlights(redis, redis.duplicate(), prefix, cipher, redisHealth);
-  await flights?.start();
-  const sharedState = redis &&
-    cipher &&
-    redisHealth && {
-      loginStates: new RedisLoginStateStore(redis, prefix),
-      connections: new RedisConnectionStore(redis, prefix, cipher),
-      tokens: new RedisTokenStore(redis, prefix, cipher),
-      responses: new RedisResponseStore(redis, prefix, cipher, redisHealth),
-      flights,
-      budgets: new RedisBudgetStore(redis, prefix, redisHealth),
-      fleetSize: config.redis.fleetSize,
-    };
-  // With Redis every replica shares one event log; its live reader needs a connection of its own.
-  const events = redis
-    ? new RedisEventLog(redis, await connectRedis(config.redis.url!), config.redis.keyPrefix, { size: config.webhooks.eventLogSize })
-    : new MemoryEventLog(config.webhooks.eventLogSize);
+  // With REDIS_URL, what the replicas share; the Redis modules load only then.
+  const fleet = config.redis.url ? await (await import('./server/redis.fleet.js')).connectFleet(config, logger) : undefined;
+  const events = fleet?.events ?? new MemoryEventLog(config.webhooks.eventLogSize);
   const upstreams = await startUpstreams(config);
   // Receivers read this on every delivery, so the simulators' fresh secrets can join once the gateway listens.
   const webhooks = { ...config.webhooks, bondoraKeys: { ...config.webhooks.bondoraKeys }, bondSecrets: [...config.webhooks.bondSecrets] };
@@ -101,13 +76,12 @@ async function main(): Promise<void> {
       graphiqlHeaders: graphiqlHeaders(operatorToken),
       frontends: config.frontends,
       trustedDocuments,
-      // One APQ registration serves every replica.
-      apqCache: redis && new RedisKeyValueCache(redis, `${config.redis.keyPrefix}cache:`),
-      sharedState,
+      apqCache: fleet?.apqCache,
+      sharedState: fleet?.sharedState,
       // Replicas that share TOKEN_ENCRYPTION_KEY name a caller alike in their access lines.
       callerPseudonymKey: config.tokenEncryptionKey ? createHmac('sha256', config.tokenEncryptionKey).update('access-log caller pseudonyms').digest() : undefined,
       // While Redis is away this replica still serves, on its own share: /readyz says degraded and why.
-      readiness: redisHealth ? [redisHealth] : [],
+      readiness: fleet ? [fleet.health] : [],
       events,
       webhooks,
       metricsToken: config.observability.metricsToken,
@@ -153,9 +127,8 @@ async function main(): Promise<void> {
     await gateway.close();
     await upstreams.stop();
     await dev?.close();
-    await events.close();
-    flights?.close();
-    await redis?.quit();
+    if (fleet) await fleet.close();
+    else await events.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
