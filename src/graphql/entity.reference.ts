@@ -1,4 +1,6 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { isUuid } from './id.input.js';
+import { auctionLoaderFor } from './bondora/auction.selection.js';
 import type { GatewayContext } from './context.js';
 import { mapped } from './mapped.js';
 import { assertScopes } from './access.guard.js';
@@ -22,10 +24,12 @@ function idOf(reference: Representation): string | undefined {
 }
 
 export const entityReferenceResolvers = {
-  Auction: async (reference: Representation, ctx: GatewayContext): Promise<Auction | null> => {
+  Auction: async (reference: Representation, ctx: GatewayContext, info?: GraphQLResolveInfo): Promise<Auction | null> => {
     assertScopes(ctx.caller, ['auctions:read'], 'Auction');
     const id = idOf(reference);
-    return id ? mapped(ctx.bondoraLoaders.auction.load(id), toAuction) : null;
+    // As for auction(id): a selection of list fields only may come from the kept active-auctions list.
+    const loader = info ? auctionLoaderFor(ctx.bondoraLoaders, info) : ctx.bondoraLoaders.auction;
+    return id ? mapped(loader.load(id), toAuction) : null;
   },
   Bid: async (reference: Representation, ctx: GatewayContext): Promise<Bid | null> => {
     assertScopes(ctx.caller, ['bids:read'], 'Bid');

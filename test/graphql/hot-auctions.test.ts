@@ -106,4 +106,24 @@ describe('hot single-id auction reads', () => {
     // An active auction needs no detail call; a closed one needs exactly its own.
     expect(h.bondora.router.calls('auction.get')).toHaveLength(active ? 0 : 1);
   });
+
+  it('_entities of a router: a detail field goes straight to the detail calls, summary fields come from the kept list', async () => {
+    const h = await budgeted();
+    const ids = h.bondora.activeAuctions.slice(5, 8).map((a) => a.AuctionId);
+    const entities = (fields: string) =>
+      h.gql<{ _entities: Array<{ id: string } | null> }>(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Auction { ${fields} } } }`, {
+        r: ids.map((id) => ({ __typename: 'Auction', id })),
+      });
+    // Nothing kept yet: the detail calls alone, not the list first and the details after it.
+    const detail = await entities('id liabilities { creditor }');
+    expect(detail.errors).toBeUndefined();
+    expect(detail.data!._entities.map((e) => e?.id)).toEqual(ids);
+    expect(routes(h)).toEqual(['auction.get', 'auction.get', 'auction.get']);
+
+    h.resetTraffic();
+    const summary = await entities('id rating isActive');
+    expect(summary.errors).toBeUndefined();
+    expect(summary.data!._entities.map((e) => e?.id)).toEqual(ids);
+    expect(routes(h)).toEqual(['auctions.list']);
+  }, 15_000);
 });
