@@ -6,7 +6,15 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
  * will need beside its own, rather than after it.
  */
 export function selectsItemField(info: GraphQLResolveInfo, field: string): boolean {
-  const within = (set: SelectionSetNode | undefined, path: readonly string[], seen: Set<string>): boolean => {
+  return selectsAny(info, [['nodes'], ['edges', 'node']], new Set([field]));
+}
+
+/**
+ * Whether the field being resolved selects any of `names` at the end of one of `paths` (a path of
+ * field names below it; `[]` is its own selection), through inline fragments and named ones.
+ */
+export function selectsAny(info: GraphQLResolveInfo, paths: ReadonlyArray<readonly string[]>, names: ReadonlySet<string>): boolean {
+  const within = (set: SelectionSetNode | undefined, path: readonly string[], seen: ReadonlySet<string>): boolean => {
     if (!set) return false;
     for (const selection of set.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -16,14 +24,12 @@ export function selectsItemField(info: GraphQLResolveInfo, field: string): boole
         if (seen.has(name)) continue;
         if (within(info.fragments[name]?.selectionSet, path, new Set([...seen, name]))) return true;
       } else if (path.length === 0) {
-        if (selection.name.value === field) return true;
+        if (names.has(selection.name.value)) return true;
       } else if (selection.name.value === path[0] && within(selection.selectionSet, path.slice(1), seen)) {
         return true;
       }
     }
     return false;
   };
-  return info.fieldNodes.some(
-    (node) => within(node.selectionSet, ['nodes'], new Set()) || within(node.selectionSet, ['edges', 'node'], new Set()),
-  );
+  return info.fieldNodes.some((node) => paths.some((path) => within(node.selectionSet, path, new Set())));
 }
