@@ -47,6 +47,13 @@ export interface SharedCodec<T> {
   decode(text: string): T;
 }
 
+/** How a kept endpoint's answer reaches the shared store around a flight (see loadOnce). */
+interface Keeping<T> {
+  recheck(): Promise<{ value: T; expires: number } | undefined>;
+  /** Sets the answer's expiry, and with `write` stores it for the other processes. */
+  keep(value: T, write: boolean): Promise<void>;
+}
+
 interface Entry<T> {
   credential: string;
   endpoint: string;
@@ -89,17 +96,29 @@ export class ResponseCache<T> {
       let ttl = this.settings.ttlMs[endpoint] ?? 0;
       let expires = 0;
       pending = (async () => {
-        const remote = ttl > 0 || final ? await this.fromShared(credential, endpoint, key) : undefined;
+        const kept = ttl > 0 || final !== undefined;
+        const remote = kept ? await this.fromShared(credential, endpoint, key) : undefined;
         if (remote) {
           expires = remote.expires;
           ttl = Math.max(ttl, 1);
           return remote.value;
         }
-        const value = await this.loadOnce(credential, key, load);
-        if (final?.isFinal(value)) ttl = final.ttlMs;
-        expires = this.now() + ttl;
-        if (ttl > 0) this.toShared(credential, endpoint, key, value, expires);
-        return value;
+        const keeping: Keeping<T> | undefined = kept
+          ? {
+              recheck: () => this.fromShared(credential, endpoint, key),
+              keep: async (value, write) => {
+                if (final?.isFinal(value)) ttl = final.ttlMs;
+                expires = this.now() + ttl;
+                if (ttl > 0 && write) await this.toShared(credential, endpoint, key, value, expires);
+              },
+            }
+          : undefined;
+        const outcome = await this.loadOnce(credential, key, load, keeping);
+        if (outcome.expires !== undefined) {
+          expires = outcome.expires;
+          ttl = Math.max(ttl, 1);
+        }
+        return outcome.value;
       })();
       this.inflight.set(id, pending);
       pending.then(
@@ -119,22 +138,38 @@ export class ResponseCache<T> {
   /**
    * One upstream call for an identical GET in flight on several processes. Without flights, or while
    * they are unavailable, this process calls by itself; a leader's failure is never handed on.
+   *
+   * A kept answer is stored before its flight ends, and a new leader looks in the store once more:
+   * a replica that missed the store just before the answer was written, and found the flight over
+   * just after, takes the stored answer instead of calling again. `expires` is set when the answer
+   * came from the store.
    */
-  private async loadOnce(credential: string, key: string, load: () => Promise<T>): Promise<T> {
+  private async loadOnce(credential: string, key: string, load: () => Promise<T>, keeping?: Keeping<T>): Promise<{ value: T; expires?: number }> {
     const flights = this.shared?.flights;
-    if (!flights?.available) return load();
+    const keepAndReturn = async (value: T, write = true) => {
+      await keeping?.keep(value, write);
+      return { value };
+    };
+    if (!flights?.available) return keepAndReturn(await load());
     let flight: Flight;
     try {
       flight = await flights.join(credential, key, this.shared!.leaseMs ?? 30_000);
     } catch {
-      return load();
+      return keepAndReturn(await load());
     }
-    if (!flight.lead) return flight.text === undefined ? load() : this.shared!.decode(flight.text);
+    // The leader has stored its answer already; a joiner that had to call for itself stores its own.
+    if (!flight.lead) return flight.text === undefined ? keepAndReturn(await load()) : keepAndReturn(this.shared!.decode(flight.text), false);
     let text: string | undefined;
     try {
+      const stored = await keeping?.recheck();
+      if (stored) {
+        text = this.shared!.encode(stored.value);
+        return stored;
+      }
       const value = await load();
       text = this.shared!.encode(value);
-      return value;
+      await keeping?.keep(value, true);
+      return { value };
     } finally {
       void flight.finish(text).catch(() => undefined);
     }
@@ -153,10 +188,11 @@ export class ResponseCache<T> {
     }
   }
 
-  private toShared(credential: string, endpoint: string, key: string, value: T, expires: number): void {
+  /** Resolves once the store has the answer (or has failed: a store that is down is no error). */
+  private async toShared(credential: string, endpoint: string, key: string, value: T, expires: number): Promise<void> {
     if (!this.shared || this.shared.store.available === false) return;
     const text = JSON.stringify({ expires, value: this.shared.encode(value) });
-    void this.shared.store.set(credential, endpoint, key, text, expires - this.now()).catch(() => undefined);
+    await this.shared.store.set(credential, endpoint, key, text, expires - this.now()).catch(() => undefined);
   }
 
   /**

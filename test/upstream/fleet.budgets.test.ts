@@ -10,6 +10,7 @@ import { BONDORA_RATE_LIMITS } from '../../src/upstream/bondora/bondora.limits.j
 import { createBondoraHttp } from '../../src/upstream/bondora/bondora.client.js';
 import { CallerShares } from '../../src/upstream/caller.share.js';
 import type { HttpClient } from '../../src/upstream/http.js';
+import { ResponseCache, type SharedResponseStore } from '../../src/upstream/response.cache.js';
 import { freePort } from '../fleet/fleet.harness.js';
 import { RedisProcess } from '../fleet/redis.process.js';
 import { RateLimitWait } from '../../src/upstream/rate.scheduler.js';
@@ -143,6 +144,53 @@ describe('upstream budgets shared by a fleet (Redis)', () => {
     } finally {
       redis.disconnect();
     }
+  });
+});
+
+describe('a kept answer and the flight that fetched it', () => {
+  it('a replica that missed the store just before the answer was written, and found the flight over just after, takes the stored answer', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const cache = async (store: (real: RedisResponseStore) => SharedResponseStore) => {
+      const redis = await connectRedis(REDIS_URL, () => {}, true);
+      const health = new RedisHealth(redis, 1);
+      const flights = new RedisFlights(redis, redis.duplicate(), prefix, cipher, health);
+      await flights.start();
+      opened.push(() => {
+        flights.close();
+        redis.disconnect();
+      });
+      const codec = { store: store(new RedisResponseStore(redis, prefix, cipher, health)), flights, encode: (v: string) => v, decode: (t: string) => t };
+      return new ResponseCache<string>({ ttlMs: { list: 2000 } }, Date.now, codec);
+    };
+    let loads = 0;
+    const load = async () => `answer ${++loads}`;
+    // Replica B reads the store (a miss), then stalls before it joins the flight, as a busy event loop does.
+    let resume!: () => void;
+    const stalled = new Promise<void>((r) => (resume = r));
+    let missed!: () => void;
+    const missedStore = new Promise<void>((r) => (missed = r));
+    const a = await cache((real) => real);
+    const b = await cache((real) => ({
+      get available() {
+        return real.available;
+      },
+      get: async (...args) => {
+        const text = await real.get(...args);
+        missed();
+        await stalled;
+        return text;
+      },
+      set: (...args) => real.set(...args),
+      invalidate: (...args) => real.invalidate(...args),
+    }));
+    const fromB = b.get('cred', 'list', 'GET /list', load);
+    await missedStore;
+    // A leads, calls, stores and ends its flight while B is stalled.
+    expect(await a.get('cred', 'list', 'GET /list', load)).toBe('answer 1');
+    await new Promise((r) => setTimeout(r, 50));
+    resume();
+    expect(await fromB).toBe('answer 1');
+    expect(loads).toBe(1);
   });
 });
 
