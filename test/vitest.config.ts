@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import { SlowFirstSequencer } from './slow-first.sequencer.js';
 
 const require = createRequire(import.meta.url);
 
@@ -13,5 +14,12 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Most files wait on timers, sockets and child processes more than they compute: two workers
+    // on CI's two cores. Files share a worker's module graph (no re-import of the schema and
+    // Apollo per file, about a minute of the run); every file builds its own gateways and stops
+    // them, so no state but loaded modules crosses files.
+    maxWorkers: 2,
+    isolate: false,
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });

@@ -1,6 +1,6 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, parse, type GraphQLSchema } from 'graphql';
 import { createResolversMap } from 'type-graphql';
 import { entityReferenceResolvers } from '../graphql/entity.reference.js';
 import { gatewaySchema } from '../graphql/schema.js';
@@ -17,7 +17,9 @@ let subgraph: Promise<GraphQLSchema> | undefined;
 export function subgraphSchema(): Promise<GraphQLSchema> {
   subgraph ??= (async () => {
     const schema = await gatewaySchema();
-    const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`);
+    // Sorted: type-graphql orders fields by the order its decorators ran, which is module load order,
+    // so the published SDL would otherwise depend on which module happened to be imported first.
+    const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(lexicographicSortSchema(schema))}`);
     const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
     for (const [typeName, resolveReference] of Object.entries(entityReferenceResolvers)) {
       resolvers[typeName] = { ...resolvers[typeName], __resolveReference: resolveReference };
