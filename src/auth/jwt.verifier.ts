@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import {
   createRemoteJWKSet,
+  customFetch,
   errors,
   importSPKI,
   jwtVerify,
@@ -9,7 +10,9 @@ import {
   type JWTPayload,
   type JWTVerifyOptions,
   type FlattenedJWSInput,
+  type FetchImplementation,
 } from 'jose';
+import { HttpTransport } from '../upstream/http.transport.js';
 import type { Caller } from './caller.js';
 import { isScope, type Scope } from './scope.registry.js';
 
@@ -188,7 +191,7 @@ function scopesFrom(claim: unknown): Scope[] {
 function remoteKeys(jwksUrl: string, cooldownDuration: number): { key: KeyResolver; algorithms: readonly Algorithm[] } {
   const url = URL.canParse(jwksUrl) ? new URL(jwksUrl) : undefined;
   if (url?.protocol !== 'https:' && url?.protocol !== 'http:') throw new Error('AUTH_JWKS_URL must be an http(s) URL');
-  const jwks = createRemoteJWKSet(url, { cooldownDuration, cacheMaxAge: 10 * 60_000, timeoutDuration: 5000 });
+  const jwks = createRemoteJWKSet(url, { cooldownDuration, cacheMaxAge: 10 * 60_000, timeoutDuration: 5000, [customFetch]: jwksFetch(url) });
   const key: KeyResolver = async (header, token) => {
     try {
       return await jwks(header, token);
@@ -245,4 +248,22 @@ function claimFailure(error: InstanceType<typeof errors.JWTClaimValidationFailed
   if (error.claim === 'exp' && error.reason === 'missing') return 'missing_exp';
   if (error.claim === 'nbf' && error.reason === 'check_failed') return 'not_yet_valid';
   return 'invalid_claims';
+}
+
+/**
+ * The key set fetched with Node's HTTP client, as the upstreams are: the global fetch would load a
+ * second HTTP stack (undici, with a WebAssembly parser whose compile alone takes about 35 MiB).
+ * jose needs only the status and the JSON; a timeout is reported as the TimeoutError it expects.
+ */
+function jwksFetch(url: URL): FetchImplementation {
+  // Fetched once in minutes: no connection kept between fetches.
+  const transport = new HttpTransport(url.href, 2, false);
+  return async (href, { headers, signal }) => {
+    try {
+      const answer = await transport.send(href, { method: 'GET', headers: Object.fromEntries(headers), signal });
+      return { status: answer.status, json: async () => JSON.parse(answer.raw.toString('utf8')) as unknown } as Response;
+    } catch (error) {
+      throw signal.aborted ? signal.reason : error;
+    }
+  };
 }

@@ -1,3 +1,4 @@
+import { HttpTransport } from '../upstream/http.transport.js';
 import type { UpstreamName } from '../upstream/upstream.error.js';
 import type { UpstreamObserver } from '../upstream/upstream.observer.js';
 
@@ -39,6 +40,7 @@ export class UpstreamReadiness implements ReadinessCheck {
   private readonly probeTimeoutMs: number;
   private readonly now: () => number;
   private readonly origin: string;
+  private readonly transport: HttpTransport;
 
   constructor(
     readonly name: UpstreamName,
@@ -51,6 +53,7 @@ export class UpstreamReadiness implements ReadinessCheck {
     this.now = options.now ?? Date.now;
     // The origin alone: no path, and never the credentials a URL may carry.
     this.origin = new URL(baseUrl).origin;
+    this.transport = new HttpTransport(this.origin, 1, false);
   }
 
   /** The upstream answered something (any status): it is reachable. */
@@ -67,8 +70,8 @@ export class UpstreamReadiness implements ReadinessCheck {
 
   private async probe(): Promise<CheckResult> {
     try {
-      const response = await fetch(this.origin, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(this.probeTimeoutMs) });
-      await response.body?.cancel();
+      // Any answer, a redirect included, shows the upstream reachable; its body is not looked at.
+      await this.transport.send(this.origin, { method: 'GET', headers: {}, signal: AbortSignal.timeout(this.probeTimeoutMs) });
       return { status: 'ok' };
     } catch (error) {
       return { status: 'degraded', reason: `${this.name === 'bondora' ? 'Bondora' : 'Bond'} could not be reached: ${describeFailure(error, this.probeTimeoutMs)}` };
@@ -91,12 +94,12 @@ export function readinessObserver(checks: readonly UpstreamReadiness[]): Upstrea
 
 /** Why a probe failed, in words that name no URL (a code such as ECONNREFUSED, or the timeout). */
 function describeFailure(error: unknown, timeoutMs: number): string {
-  if ((error as Error | undefined)?.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return 'the connection failed';
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e && chain.length < 4; e = (e as { cause?: unknown }).cause) chain.push(e);
+  // The abort our timeout caused carries the TimeoutError as its cause.
+  if (chain.some((e) => (e as Error).name === 'TimeoutError')) return `no answer within ${timeoutMs / 1000} s`;
+  const code = chain.map((e) => (e as { code?: unknown }).code).find((c): c is string => typeof c === 'string');
+  return code ?? 'the connection failed';
 }
 
 /** Runs every check at once; a check that throws or hangs counts as down, never as the whole answer. */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { Agent, request, type Dispatcher } from 'undici';
 import { CallerShares } from './caller.share.js';
 import type { SharedBudgetStore } from './budget.store.js';
 import { FleetScheduler } from './fleet.scheduler.js';
+import { HttpTransport } from './http.transport.js';
 import { RateLimitWait, RateScheduler, sleep, type Budgets, type RateLimitTable } from './rate.scheduler.js';
 import type { RequestScope } from './request.scope.js';
 import { ResponseCache, type CacheSettings, type SharedFlights, type SharedResponseStore } from './response.cache.js';
@@ -35,7 +35,8 @@ export interface HttpRequest extends RequestScope {
 
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  /** Header names in lower case; repeated headers joined with ", ". A plain Map, not the WHATWG Headers, whose module costs the process about 9 MiB. */
+  headers: ReadonlyMap<string, string>;
   /** Parsed JSON, or undefined for an empty body. */
   body: unknown;
   /** Epoch ms the upstream answered: a kept answer keeps the time it was fetched. */
@@ -102,11 +103,8 @@ export class HttpClient {
   private readonly scheduler: Budgets | undefined;
   private readonly shares: CallerShares | undefined;
   private readonly responses: ResponseCache<HttpResponse>;
-  /**
-   * undici's request API on a keep-alive pool: the WHATWG fetch wrapper around the same library
-   * costs several times more CPU per call, which is most of what a gateway does.
-   */
-  private readonly pool: Dispatcher;
+  /** Node's HTTP client on a keep-alive pool (see http.transport.ts for why not fetch or undici). */
+  private readonly transport: HttpTransport;
 
   constructor(private readonly options: HttpClientOptions) {
     this.upstream = options.upstream;
@@ -139,7 +137,7 @@ export class HttpClient {
         leaseMs: (options.timeoutMs + 1000) * ((options.maxRateLimitRetries ?? 2) + 1),
       },
     );
-    this.pool = new Agent({ keepAliveTimeout: 30_000, connections: options.maxConnections ?? 64 });
+    this.transport = new HttpTransport(this.baseUrl, options.maxConnections ?? 64);
   }
 
   /** The upstream said these endpoints changed for everyone (a webhook): no credential's kept answer stands. */
@@ -159,7 +157,7 @@ export class HttpClient {
 
   /** Closes the pooled connections (at shutdown). */
   async close(): Promise<void> {
-    await this.pool.close();
+    this.transport.close();
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -284,15 +282,14 @@ export class HttpClient {
     const started = performance.now();
     let outcome: AttemptOutcome = 'error';
     try {
-      const response = await request(url, { method: req.method, headers, body, signal: controller.signal, dispatcher: this.pool });
-      const raw = Buffer.from(await response.body.arrayBuffer());
+      const response = await this.transport.send(url, { method: req.method, headers, body, signal: controller.signal });
       const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
-      const text = (encoding.includes('gzip') ? await gunzipAsync(raw) : raw).toString('utf8');
-      outcome = response.statusCode;
+      const text = (encoding.includes('gzip') ? await gunzipAsync(response.raw) : response.raw).toString('utf8');
+      outcome = response.status;
       return {
-        status: response.statusCode,
+        status: response.status,
         headers: toHeaders(response.headers),
-        body: this.parse(text, response.statusCode),
+        body: this.parse(text, response.status),
         fetchedAt: Date.now(),
       };
     } catch (error) {
@@ -323,7 +320,7 @@ export class HttpClient {
 
   private errorOf(response: HttpResponse, req: HttpRequest, status: number): UpstreamError {
     const described = this.options.describeError(response.body) ?? {};
-    let retryAfter = parseRetryAfter(response.headers.get('retry-after'), described.details);
+    let retryAfter = parseRetryAfter(response.headers.get('retry-after') ?? null, described.details);
     // A Retry-After beyond the endpoint's documented window would block every caller for nothing.
     const window = this.scheduler?.limitOf(req.endpoint).periodMs;
     if (retryAfter !== undefined && window !== undefined) retryAfter = Math.min(retryAfter, Math.ceil(window / 1000));
@@ -369,7 +366,7 @@ function encodeResponse(response: HttpResponse): string {
 
 function decodeResponse(text: string): HttpResponse {
   const { status, headers, body, fetchedAt } = JSON.parse(text) as { status: number; headers: Array<[string, string]>; body: unknown; fetchedAt: number };
-  return { status, headers: new Headers(headers), body, fetchedAt };
+  return { status, headers: new Map(headers), body, fetchedAt };
 }
 
 export function encodeQuery(query: HttpRequest['query']): string {
@@ -404,11 +401,10 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
 
 const gunzipAsync = promisify(gunzip);
 
-function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
+function toHeaders(raw: Record<string, string | string[] | undefined>): Map<string, string> {
+  const headers = new Map<string, string>();
   for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
+    if (value !== undefined) headers.set(name.toLowerCase(), Array.isArray(value) ? value.join(', ') : value);
   }
   return headers;
 }
