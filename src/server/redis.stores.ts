@@ -85,6 +85,25 @@ export class RedisConnectionStore implements ConnectionStore {
 }
 
 /**
+ * Writes an answer unless the generation it was loaded under has changed (a write came meanwhile).
+ * KEYS: the answers' hash, the credential's and every credential's generation counters.
+ * ARGV: field, sealed answer, TTL in ms, the generation read before the load ('' writes regardless).
+ */
+const SET_UNLESS_INVALIDATED = `
+local generation = (redis.call('GET', KEYS[2]) or '0') .. ':' .. (redis.call('GET', KEYS[3]) or '0')
+if ARGV[4] ~= '' and ARGV[4] ~= generation then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
+
+/**
+ * How long a generation counter outlives its last write: far beyond any load in flight, whose
+ * answer it must still be able to refuse.
+ */
+const GENERATION_KEEP_MS = 24 * 60 * 60 * 1000;
+
+/**
  * Kept upstream answers (a credential's balance for its window, the short list caches) shared by
  * every replica: one hash per (credential, endpoint), so a write drops them all with one DEL. The
  * answers are account data, so they are sealed like the tokens.
@@ -102,18 +121,33 @@ export class RedisResponseStore implements SharedResponseStore {
     return this.health?.available ?? true;
   }
 
-  async get(credential: string, endpoint: string, key: string): Promise<string | undefined> {
+  async get(credential: string, endpoint: string, key: string): Promise<{ text: string | undefined; generation: string }> {
     const hash = this.hash(credential, endpoint);
-    const sealed = await this.run(() => this.redis.hget(hash, this.field(key)));
-    return sealed ? this.cipher.decrypt(sealed, hash) : undefined;
+    const [mine, every] = this.generationKeys(credential, endpoint);
+    const replies = await this.run(() => this.redis.multi().hget(hash, this.field(key)).get(mine).get(every).exec());
+    const [sealed, a, b] = (replies ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value as string | null;
+    });
+    return { text: sealed ? this.cipher.decrypt(sealed, hash) : undefined, generation: `${a ?? 0}:${b ?? 0}` };
   }
 
-  async set(credential: string, endpoint: string, key: string, value: string, ttlMs: number): Promise<void> {
+  async set(credential: string, endpoint: string, key: string, value: string, ttlMs: number, generation?: string): Promise<void> {
     const hash = this.hash(credential, endpoint);
-    await this.run(() => this.redis.multi().hset(hash, this.field(key), this.cipher.encrypt(value, hash)).pexpire(hash, Math.max(1, Math.ceil(ttlMs))).exec());
+    const ttl = Math.max(1, Math.ceil(ttlMs));
+    const sealed = this.cipher.encrypt(value, hash);
+    // In one script, so no invalidation can come between the check and the write.
+    await this.run(() => this.redis.eval(SET_UNLESS_INVALIDATED, 3, hash, ...this.generationKeys(credential, endpoint), this.field(key), sealed, ttl, generation ?? ''));
   }
 
   async invalidate(credential: string | undefined, endpoints: readonly string[]): Promise<void> {
+    const bump = this.redis.multi();
+    for (const endpoint of endpoints) {
+      const [mine, every] = this.generationKeys(credential ?? '', endpoint);
+      const counter = credential === undefined ? every : mine;
+      bump.incr(counter).pexpire(counter, GENERATION_KEEP_MS);
+    }
+    await bump.exec();
     if (credential !== undefined) {
       await this.redis.del(...endpoints.map((endpoint) => this.hash(credential, endpoint)));
       return;
@@ -129,6 +163,11 @@ export class RedisResponseStore implements SharedResponseStore {
     }
   }
 
+  async drop(credential: string, endpoint: string, key: string): Promise<void> {
+    const [mine] = this.generationKeys(credential, endpoint);
+    await this.redis.multi().incr(mine).pexpire(mine, GENERATION_KEEP_MS).hdel(this.hash(credential, endpoint), this.field(key)).exec();
+  }
+
   /** A failed command marks Redis unavailable for a moment, so the next requests do not wait on it too. */
   private run<T>(command: () => Promise<T>): Promise<T> {
     return this.health ? this.health.use(command) : command();
@@ -136,6 +175,11 @@ export class RedisResponseStore implements SharedResponseStore {
 
   private hash(credential: string, endpoint: string): string {
     return `${this.prefix}responses:${credential}:${endpoint}`;
+  }
+
+  /** The counters a write advances: this credential's answers of the endpoint, and every credential's. */
+  private generationKeys(credential: string, endpoint: string): [string, string] {
+    return [`${this.prefix}generation:${credential}:${endpoint}`, `${this.prefix}generation:*:${endpoint}`];
   }
 
   private field(key: string): string {

@@ -32,6 +32,11 @@ export type ControlHandler = (body: Buffer) => { status: number; body: unknown }
 export interface Fault {
   /** Added delay before the response, in ms. */
   latencyMs?: number;
+  /**
+   * Added delay after the handler ran, before its answer is sent, in ms: an answer read from the
+   * state at arrival that is slow on its way back (a write in between is not in it).
+   */
+  answerDelayMs?: number;
   /** Reply with this status and the API's own error body instead of calling the handler. */
   status?: number;
   /** Seconds for the Retry-After header (with status 429). */
@@ -215,6 +220,11 @@ export class SimRouter {
       } else {
         response = await this.run(match.route, match.params, method, url, req.headers, body);
         if (fault?.body !== undefined) response = { ...response, body: fault.body };
+        if (fault?.answerDelayMs) {
+          // The answer as the state was when the handler ran, not as a write meanwhile leaves it.
+          response = { ...response, body: structuredClone(response.body) };
+          await delay(fault.answerDelayMs);
+        }
       }
     }
     entry.status = response.status;

@@ -22,9 +22,16 @@ export interface CacheSettings {
 export interface SharedResponseStore {
   /** False while the store cannot be used: answers are then kept in this process for their TTL. */
   readonly available?: boolean;
-  get(credential: string, endpoint: string, key: string): Promise<string | undefined>;
-  set(credential: string, endpoint: string, key: string, value: string, ttlMs: number): Promise<void>;
+  /**
+   * The kept answer, if any, and the (credential, endpoint)'s generation: an opaque mark every
+   * invalidation changes, read with the answer so a load can tell whether a write came since.
+   */
+  get(credential: string, endpoint: string, key: string): Promise<{ text: string | undefined; generation: string }>;
+  /** Stores the answer, unless `generation` is given and a write has changed it since it was read. */
+  set(credential: string, endpoint: string, key: string, value: string, ttlMs: number, generation?: string): Promise<void>;
   invalidate(credential: string | undefined, endpoints: readonly string[]): Promise<void>;
+  /** Drops one kept answer (and changes the generation, so a load in flight does not put it back). */
+  drop(credential: string, endpoint: string, key: string): Promise<void>;
 }
 
 /** The first process to ask leads a flight; the others wait for its answer (undefined: call for yourselves). */
@@ -61,9 +68,18 @@ interface Entry<T> {
   value: T;
 }
 
+/** For the generations of every credential's answers of an endpoint (a webhook's invalidation). */
+const EVERY_CREDENTIAL = '\u0000every';
+
 export class ResponseCache<T> {
-  private readonly inflight = new Map<string, Promise<T>>();
+  private readonly inflight = new Map<string, { credential: string; endpoint: string; promise: Promise<T> }>();
   private readonly entries = new Map<string, Entry<T>>();
+  /**
+   * Invalidations so far per (credential, endpoint) in this process. A load that began before one
+   * ends after it with an answer from before the write: that answer is handed to the requests that
+   * asked before the write, but never kept.
+   */
+  private readonly generations = new Map<string, number>();
   private readonly maxEntries: number;
 
   constructor(
@@ -90,49 +106,58 @@ export class ResponseCache<T> {
     }
     if (cached) this.entries.delete(id);
 
-    let pending = this.inflight.get(id);
-    if (!pending) {
+    let flight = this.inflight.get(id);
+    if (!flight) {
       const final = this.settings.final?.endpoints.includes(endpoint) ? this.settings.final : undefined;
       let ttl = this.settings.ttlMs[endpoint] ?? 0;
       let expires = 0;
-      pending = (async () => {
+      const generation = this.generationOf(credential, endpoint);
+      const unchanged = () => this.generationOf(credential, endpoint) === generation;
+      const promise = (async () => {
         const kept = ttl > 0 || final !== undefined;
         const remote = kept ? await this.fromShared(credential, endpoint, key) : undefined;
-        if (remote) {
-          expires = remote.expires;
+        if (remote?.hit) {
+          expires = remote.hit.expires;
           ttl = Math.max(ttl, 1);
-          return remote.value;
+          return remote.hit.value;
         }
         const keeping: Keeping<T> | undefined = kept
           ? {
-              recheck: () => this.fromShared(credential, endpoint, key),
+              recheck: async () => (await this.fromShared(credential, endpoint, key))?.hit,
               keep: async (value, write) => {
                 if (final?.isFinal(value)) ttl = final.ttlMs;
                 expires = this.now() + ttl;
-                if (ttl > 0 && write) await this.toShared(credential, endpoint, key, value, expires);
+                if (ttl > 0 && write && unchanged()) await this.toShared(credential, endpoint, key, value, expires, remote?.generation);
               },
             }
           : undefined;
-        const outcome = await this.loadOnce(credential, key, load, keeping);
+        // A flight is per generation too: a request after a write on any replica starts its own.
+        const flightKey = remote?.generation === undefined ? key : `${key}\n${remote.generation}`;
+        const outcome = await this.loadOnce(credential, flightKey, load, keeping);
         if (outcome.expires !== undefined) {
           expires = outcome.expires;
           ttl = Math.max(ttl, 1);
         }
         return outcome.value;
       })();
-      this.inflight.set(id, pending);
-      pending.then(
+      flight = { credential, endpoint, promise };
+      const mine = flight;
+      this.inflight.set(id, mine);
+      const settle = () => {
+        if (this.inflight.get(id) === mine) this.inflight.delete(id);
+      };
+      promise.then(
         (value) => {
-          this.inflight.delete(id);
+          settle();
           // With a shared store the answer lives there alone: a write through another replica drops it
           // for everyone, which a copy kept in this process would not see.
-          if (ttl > 0 && this.shared?.store.available === false) this.keep(id, { credential, endpoint, expires, value });
-          else if (ttl > 0 && !this.shared) this.keep(id, { credential, endpoint, expires, value });
+          const local = !this.shared || this.shared.store.available === false;
+          if (ttl > 0 && local && unchanged()) this.keep(id, { credential, endpoint, expires, value });
         },
-        () => this.inflight.delete(id),
+        settle,
       );
     }
-    return signal ? raceAbort(pending, signal) : pending;
+    return signal ? raceAbort(flight.promise, signal) : flight.promise;
   }
 
   /**
@@ -175,24 +200,43 @@ export class ResponseCache<T> {
     }
   }
 
-  /** A shared store that is down or slow is a miss: this process asks the upstream itself. */
-  private async fromShared(credential: string, endpoint: string, key: string): Promise<{ value: T; expires: number } | undefined> {
+  /** A shared store that is down or slow is a miss (no generation either): this process asks the upstream itself. */
+  private async fromShared(
+    credential: string,
+    endpoint: string,
+    key: string,
+  ): Promise<{ hit?: { value: T; expires: number }; generation: string } | undefined> {
     if (!this.shared || this.shared.store.available === false) return undefined;
     try {
-      const text = await this.shared.store.get(credential, endpoint, key);
-      if (!text) return undefined;
+      const { text, generation } = await this.shared.store.get(credential, endpoint, key);
+      if (!text) return { generation };
       const { expires, value } = JSON.parse(text) as { expires: number; value: string };
-      return expires > this.now() ? { expires, value: this.shared.decode(value) } : undefined;
+      return expires > this.now() ? { hit: { expires, value: this.shared.decode(value) }, generation } : { generation };
     } catch {
       return undefined;
     }
   }
 
   /** Resolves once the store has the answer (or has failed: a store that is down is no error). */
-  private async toShared(credential: string, endpoint: string, key: string, value: T, expires: number): Promise<void> {
+  private async toShared(credential: string, endpoint: string, key: string, value: T, expires: number, generation?: string): Promise<void> {
     if (!this.shared || this.shared.store.available === false) return;
     const text = JSON.stringify({ expires, value: this.shared.encode(value) });
-    await this.shared.store.set(credential, endpoint, key, text, expires - this.now()).catch(() => undefined);
+    await this.shared.store.set(credential, endpoint, key, text, expires - this.now(), generation).catch(() => undefined);
+  }
+
+  private generationOf(credential: string, endpoint: string): number {
+    return (this.generations.get(`${credential}\n${endpoint}`) ?? 0) + (this.generations.get(`${EVERY_CREDENTIAL}\n${endpoint}`) ?? 0);
+  }
+
+  /** A new generation for these answers; loads in flight for them stop being joined (later requests call afresh). */
+  private advance(credential: string | undefined, endpoints: readonly string[]): void {
+    for (const endpoint of endpoints) {
+      const id = `${credential ?? EVERY_CREDENTIAL}\n${endpoint}`;
+      this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+    }
+    for (const [id, flight] of this.inflight) {
+      if ((credential === undefined || flight.credential === credential) && endpoints.includes(flight.endpoint)) this.inflight.delete(id);
+    }
   }
 
   /**
@@ -200,6 +244,7 @@ export class ResponseCache<T> {
    * and in the shared store, so a read after a write never sees the answer from before it.
    */
   async invalidate(credential: string | undefined, endpoints: readonly string[]): Promise<void> {
+    this.advance(credential, endpoints);
     for (const [id, entry] of this.entries) {
       if ((credential === undefined || entry.credential === credential) && endpoints.includes(entry.endpoint)) this.entries.delete(id);
     }
@@ -208,14 +253,12 @@ export class ResponseCache<T> {
 
   /**
    * Drops one kept answer (an entity changed: our write, or the upstream's webhook), leaving the
-   * credential's other answers of the endpoint. In a shared store the entry is overwritten with one
-   * already expired, which every process reads as a miss.
+   * credential's other answers of the endpoint kept. A load of the endpoint in flight is not kept.
    */
   async invalidateKey(credential: string, endpoint: string, key: string): Promise<void> {
+    this.advance(credential, [endpoint]);
     this.entries.delete(`${credential}\n${key}`);
-    if (!this.shared) return;
-    const ttl = Math.max(1, this.settings.ttlMs[endpoint] ?? 0, this.settings.final?.endpoints.includes(endpoint) ? this.settings.final.ttlMs : 0);
-    await this.shared.store.set(credential, endpoint, key, JSON.stringify({ expires: 0, value: '' }), ttl).catch(() => undefined);
+    await this.shared?.store.drop(credential, endpoint, key).catch(() => undefined);
   }
 
   private keep(id: string, entry: Entry<T>): void {

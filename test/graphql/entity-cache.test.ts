@@ -69,6 +69,27 @@ describe('entity cache: credit applications by id', () => {
     expect(gets()).toBe(1);
   });
 
+  it('a read in flight when the write lands answers from before it, and is not kept: the next read sees the write', async () => {
+    const { application_id: id } = application(['created']);
+    const before = (await h.gql<Read>(READ, { id })).data!.creditApplication!.applicant.totalAnnualIncome;
+    await h.gql(UPDATE, { id, income: 1_00 }); // drops the copy the first read kept
+    h.resetTraffic();
+    // Bond reads the application at once but its answer is slow on the way back; the write lands meanwhile.
+    h.bond.router.setFault('application.get', { answerDelayMs: 400, times: 1 });
+    const slow = h.gql<Read>(READ, { id });
+    await expect.poll(() => gets()).toBe(1);
+    const income = 2_345_600;
+    expect((await h.gql(UPDATE, { id, income })).errors).toBeUndefined();
+    // A read asked after the write does not wait for the read from before it: it asks Bond itself.
+    const during = await h.gql<Read>(READ, { id });
+    expect(during.data!.creditApplication!.applicant.totalAnnualIncome).toBe(income);
+    expect((await slow).data!.creditApplication!.applicant.totalAnnualIncome).toBe(1_00);
+    expect(before).not.toBe(1_00);
+    h.resetTraffic();
+    const after = await h.gql<Read>(READ, { id });
+    expect(after.data!.creditApplication!.applicant.totalAnnualIncome).toBe(income);
+  });
+
   it("Bond's signed webhook for an application drops it: the next read calls Bond again", async () => {
     const { application_id: id } = application(['created']);
     const before = await h.gql<Read>(READ, { id });
@@ -191,5 +212,24 @@ describe.skipIf(!redis)(`entity cache shared through Redis${unavailable ? ` (ski
     const after = await gql(a, READ, { id });
     expect(after.data.creditApplication.applicant.totalAnnualIncome).toBe(income);
     expect(gets(shared)).toBe(1);
+  });
+
+  it('a read in flight on A when a write on B lands is not kept in Redis: the next read on either sees the write', async () => {
+    // Not the application the test above wrote.
+    const id = shared.bond.applications.filter((x) => x.application_status === 'created')[1]!.application_id;
+    shared.resetTraffic();
+    shared.bond.router.setFault('application.get', { answerDelayMs: 400, times: 1 });
+    const slow = gql(a, READ, { id });
+    await expect.poll(() => gets(shared)).toBe(1);
+    const income = 3_456_700;
+    expect((await gql(b, UPDATE, { id, income })).errors).toBeUndefined();
+    const stale = await slow;
+    expect(stale.data.creditApplication.applicant.totalAnnualIncome).not.toBe(income);
+    // Give A's store write, had it been allowed, time to land.
+    await new Promise((r) => setTimeout(r, 200));
+    for (const gateway of [a, b]) {
+      const read = await gql(gateway, READ, { id });
+      expect(read.data.creditApplication.applicant.totalAnnualIncome).toBe(income);
+    }
   });
 });

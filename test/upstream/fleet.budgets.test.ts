@@ -182,6 +182,7 @@ describe('a kept answer and the flight that fetched it', () => {
       },
       set: (...args) => real.set(...args),
       invalidate: (...args) => real.invalidate(...args),
+      drop: (...args) => real.drop(...args),
     }));
     const fromB = b.get('cred', 'list', 'GET /list', load);
     await missedStore;
