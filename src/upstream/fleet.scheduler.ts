@@ -49,9 +49,18 @@ export class FleetScheduler implements Budgets {
         return this.local.acquire(credential, endpoint, deadline, signal);
       }
       if (waitMs <= 0) break;
-      if (deadline !== undefined && Date.now() + waitMs > deadline) throw new RateLimitWait(waitMs);
-      await sleep(Math.min(waitMs, MAX_NAP_MS), signal);
-      if (!this.store.available) return this.local.acquire(credential, endpoint, deadline, signal);
+      try {
+        if (deadline !== undefined && Date.now() + waitMs > deadline) throw new RateLimitWait(waitMs);
+        await sleep(Math.min(waitMs, MAX_NAP_MS), signal);
+      } catch (error) {
+        // Giving up frees this waiter's place at once for the ones behind it.
+        void this.store.leave(budget, slot).catch(() => undefined);
+        throw error;
+      }
+      if (!this.store.available) {
+        void this.store.leave(budget, slot).catch(() => undefined);
+        return this.local.acquire(credential, endpoint, deadline, signal);
+      }
     }
     let released = false;
     return () => {

@@ -78,6 +78,12 @@ const getAuction = (r: Replica, id: string) =>
 const listAuctions = (r: Replica) =>
   r.http.request({ method: 'GET', endpoint: 'auctions.list', path: '/api/v1/auctions', query: { PageSize: 10 }, headers: auth, deadline: Date.now() + 20_000 });
 
+/** The simulator's own 1/s window has passed whatever an earlier test sent; its log starts empty. */
+async function freshWindow(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1100));
+  sim.router.clearLog();
+}
+
 const gaps = (route: string) => {
   const at = sim.router.calls(route).map((c) => c.at);
   return at.slice(1).map((t, i) => t - at[i]!);
@@ -93,6 +99,40 @@ describe('upstream budgets shared by a fleet (Redis)', () => {
     expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
     expect(sim.router.calls('auction.get').map((c) => c.status)).toEqual(ids.map(() => 200));
     for (const gap of gaps('auction.get')) expect(gap).toBeGreaterThanOrEqual(990);
+  }, 20_000);
+
+  it('waiters are served in the order they asked, whichever replica they wait on', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const replicas = await Promise.all([0, 1, 2].map(() => replica({ prefix, flights: false })));
+    const ids = sim.activeAuctions.slice(10, 16).map((a) => a.AuctionId);
+    await freshWindow();
+    // One every 60 ms, on replicas 2, 0, 1, 2, 0, 1: all but the first wait for the 1/s budget.
+    const answers: Array<Promise<unknown>> = [];
+    for (const [i, id] of ids.entries()) {
+      answers.push(getAuction(replicas[(i + 2) % 3]!, id));
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    await Promise.all(answers);
+    expect(sim.router.calls('auction.get').map((c) => c.path.split('/').pop())).toEqual(ids);
+    for (const gap of gaps('auction.get')) expect(gap).toBeGreaterThanOrEqual(990);
+  }, 20_000);
+
+  it('a waiter that gives up leaves the queue at once: the one behind it is not held up', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const [a, b, c] = await Promise.all([0, 1, 2].map(() => replica({ prefix, flights: false })));
+    const ids = sim.activeAuctions.slice(16, 19).map((x) => x.AuctionId);
+    await freshWindow();
+    const first = getAuction(a!, ids[0]!);
+    await new Promise((r) => setTimeout(r, 50));
+    // A second second's slot is too far for a caller prepared to wait 300 ms: it fails at once.
+    const impatient = b!.http.request({ method: 'GET', endpoint: 'auction.get', path: `/api/v1/auction/${ids[1]}`, headers: auth, deadline: Date.now() + 300 });
+    await expect(impatient).rejects.toMatchObject({ kind: 'RATE_LIMITED' });
+    const patient = getAuction(c!, ids[2]!);
+    await Promise.all([first, patient]);
+    const calls = sim.router.calls('auction.get');
+    expect(calls.map((x) => x.path.split('/').pop())).toEqual([ids[0], ids[2]]);
+    // Served as soon as the budget allowed, not after the gone waiter's place timed out (2 s).
+    expect(calls[1]!.at - calls[0]!.at).toBeLessThan(1500);
   }, 20_000);
 
   it('without the shared budget the same burst from three processes draws 429s (what the test guards against)', async () => {
