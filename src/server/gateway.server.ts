@@ -64,7 +64,6 @@ import { GatewayMetrics } from './metrics.registry.js';
 import { metricsPlugin } from './metrics.plugin.js';
 import { metricsRoute } from './metrics.route.js';
 import { readinessObserver, UpstreamReadiness, type ReadinessCheck, type UpstreamReadinessOptions } from './readiness.js';
-import { startTracing } from './tracing.js';
 
 /** Where the upstreams are and how to authenticate, after simulators (if any) have started. */
 export interface UpstreamSettings {
@@ -167,7 +166,8 @@ export async function startGateway(options: GatewayOptions, port = 0, host = '12
   // First: every request gets its id and its access line, whatever answers it.
   app.use(accessLog(logger, options.callerPseudonymKey));
   let serving: ServingState = 'starting';
-  const tracing = options.tracing ? await startTracing(options.tracing) : undefined;
+  // Loaded only when tracing is on: the OpenTelemetry API's modules are otherwise not loaded at all.
+  const tracing = options.tracing ? await (await import('./tracing.js')).startTracing(options.tracing) : undefined;
   const metrics = new GatewayMetrics(() => subscriptions.active);
   const upstreamChecks = [
     new UpstreamReadiness('bondora', upstreams.bondora.url, options.upstreamReadiness),
