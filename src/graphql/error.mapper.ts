@@ -90,6 +90,11 @@ export function createErrorFormatter(options: ErrorFormatterOptions) {
       return { ...base, message: scrub(formatted.message), extensions: { ...extensions, code } };
     }
 
+    // The client went away (its request's signal aborted the field's wait): no one reads this
+    // answer, and a closed connection is no fault of the gateway's to report.
+    if ((original as Error | undefined)?.name === 'AbortError') {
+      return { ...base, message: 'The request was cancelled', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
     options.logger.error('unexpected error', {
       error: scrub(original instanceof Error ? original.message : String(original)),
       stack: original instanceof Error ? original.stack : undefined,

@@ -58,7 +58,7 @@ export class RedisFlights implements SharedFlights {
     this.waiters.clear();
   }
 
-  async join(credential: string, key: string, leaseMs: number): Promise<Flight> {
+  async join(credential: string, key: string, leaseMs: number, waitMs = leaseMs): Promise<Flight> {
     const lease = `${this.prefix}flight:${credential}:${createHash('sha256').update(key).digest('base64url')}`;
     const mine = randomUUID();
     // Listen first: an announcement that comes between the lease check and the wait is not lost.
@@ -87,7 +87,7 @@ export class RedisFlights implements SharedFlights {
     try {
       const ready = await this.answerOf(holder);
       if (ready !== undefined) return { lead: false, text: ready };
-      const timer = setTimeout(() => resolve(undefined), leaseMs);
+      const timer = setTimeout(() => resolve(undefined), waitMs);
       const text = await answer;
       clearTimeout(timer);
       return { lead: false, text };

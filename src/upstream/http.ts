@@ -182,7 +182,11 @@ export class HttpClient {
       let loaded = false;
       const load = () => ((loaded = true), this.send({ ...req, signal: undefined }, credential));
       try {
-        return await this.responses.get(credential, req.endpoint, key, load, req.signal);
+        return await this.orRateLimited(
+          this.responses.get(credential, req.endpoint, key, load, req.signal, req.deadline),
+          // Waiting on an identical call that is itself still waiting for the budget.
+          (seconds) => `${label(this.upstream)} could not answer this within its wait budget: the same request is still waiting for its rate limit; retry in ${seconds} s`,
+        );
       } finally {
         this.options.observer?.onCacheLookup(this.upstream, req.endpoint, !loaded);
       }

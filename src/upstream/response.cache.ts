@@ -1,3 +1,5 @@
+import { RateLimitWait } from './rate.scheduler.js';
+
 // Sharing of GET responses across concurrent GraphQL operations: identical in-flight GETs of one
 // credential become one upstream call, and endpoints given a TTL keep their last good answer that
 // long. Keys start with the credential, so nothing crosses from one caller to another; failures are
@@ -40,8 +42,11 @@ export type Flight = { lead: true; finish(text: string | undefined): Promise<voi
 /** Identical GETs in flight across processes: one of them calls, the rest take its answer. */
 export interface SharedFlights {
   readonly available: boolean;
-  /** Leads or joins the flight for (credential, key); a joiner waits at most `leaseMs` for the answer. */
-  join(credential: string, key: string, leaseMs: number): Promise<Flight>;
+  /**
+   * Leads or joins the flight for (credential, key). A leader holds it at most `leaseMs`; a joiner
+   * waits at most `waitMs` (default `leaseMs`) for the answer, then is told to call for itself.
+   */
+  join(credential: string, key: string, leaseMs: number, waitMs?: number): Promise<Flight>;
 }
 
 export interface SharedCodec<T> {
@@ -93,9 +98,12 @@ export class ResponseCache<T> {
 
   /**
    * The value for (credential, key): from the cache, from an identical call in flight, or from
-   * `load`. The caller's own signal only stops its own wait, never the shared call.
+   * `load`. The caller's own signal only stops its own wait, never the shared call. A caller that
+   * joins a call another request started waits no later than its own `deadline` (the operation's
+   * wait budget: the call it joined may itself be waiting for a budget slot), and then fails with
+   * RateLimitWait; `load` is expected to keep the deadline of the request that starts it.
    */
-  async get(credential: string, endpoint: string, key: string, load: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async get(credential: string, endpoint: string, key: string, load: () => Promise<T>, signal?: AbortSignal, deadline?: number): Promise<T> {
     const id = `${credential}\n${key}`;
     const cached = this.entries.get(id);
     if (cached && cached.expires > this.now()) {
@@ -107,6 +115,7 @@ export class ResponseCache<T> {
     if (cached) this.entries.delete(id);
 
     let flight = this.inflight.get(id);
+    const joined = flight !== undefined;
     if (!flight) {
       const final = this.settings.final?.endpoints.includes(endpoint) ? this.settings.final : undefined;
       let ttl = this.settings.ttlMs[endpoint] ?? 0;
@@ -133,7 +142,7 @@ export class ResponseCache<T> {
           : undefined;
         // A flight is per generation too: a request after a write on any replica starts its own.
         const flightKey = remote?.generation === undefined ? key : `${key}\n${remote.generation}`;
-        const outcome = await this.loadOnce(credential, flightKey, load, keeping);
+        const outcome = await this.loadOnce(credential, flightKey, load, keeping, deadline);
         if (outcome.expires !== undefined) {
           expires = outcome.expires;
           ttl = Math.max(ttl, 1);
@@ -157,7 +166,8 @@ export class ResponseCache<T> {
         settle,
       );
     }
-    return signal ? raceAbort(flight.promise, signal) : flight.promise;
+    const limit = joined ? deadline : undefined;
+    return signal || limit !== undefined ? raceAbort(flight.promise, signal, limit) : flight.promise;
   }
 
   /**
@@ -169,7 +179,13 @@ export class ResponseCache<T> {
    * just after, takes the stored answer instead of calling again. `expires` is set when the answer
    * came from the store.
    */
-  private async loadOnce(credential: string, key: string, load: () => Promise<T>, keeping?: Keeping<T>): Promise<{ value: T; expires?: number }> {
+  private async loadOnce(
+    credential: string,
+    key: string,
+    load: () => Promise<T>,
+    keeping?: Keeping<T>,
+    deadline?: number,
+  ): Promise<{ value: T; expires?: number }> {
     const flights = this.shared?.flights;
     const keepAndReturn = async (value: T, write = true) => {
       await keeping?.keep(value, write);
@@ -178,7 +194,9 @@ export class ResponseCache<T> {
     if (!flights?.available) return keepAndReturn(await load());
     let flight: Flight;
     try {
-      flight = await flights.join(credential, key, this.shared!.leaseMs ?? 30_000);
+      const leaseMs = this.shared!.leaseMs ?? 30_000;
+      // Past the deadline the joiner calls for itself, which then fails at once with RateLimitWait.
+      flight = await flights.join(credential, key, leaseMs, deadline === undefined ? leaseMs : Math.max(0, Math.min(leaseMs, deadline - Date.now())));
     } catch {
       return keepAndReturn(await load());
     }
@@ -272,18 +290,28 @@ export class ResponseCache<T> {
   }
 }
 
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, deadline: number | undefined): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    // The joined call is still running for whoever else waits on it; only this wait ends.
+    const timer = deadline === undefined ? undefined : setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(new RateLimitWait(1000));
+    }, Math.max(0, deadline - Date.now()));
+    signal?.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         reject(error);
       },
     );

@@ -109,6 +109,23 @@ describe('request ids', () => {
   });
 });
 
+describe('a client that goes away', () => {
+  it('is an access line with status 499, not an unexpected error', async () => {
+    h.bond.router.setFault('applications.list', { latencyMs: 400, times: 1 });
+    const gone = fetch(`${h.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.operatorToken}`, 'x-request-id': 'req-client-gone' },
+      body: JSON.stringify({ query: QUERY }),
+      signal: AbortSignal.timeout(100),
+    });
+    await expect(gone).rejects.toThrow();
+    expect((await accessLine('req-client-gone')).status).toBe(499);
+    // The field's wait ended with the client's abort; the upstream answered after it.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(lines.filter((l) => l.requestId === 'req-client-gone' && l.level >= 40)).toEqual([]);
+  });
+});
+
 describe('access lines', () => {
   it('leave the query string out of the path', async () => {
     const response = await fetch(`${h.gateway.url}/graphql?query=${encodeURIComponent('{ __typename }')}&access_token=QS-SECRET-abcdef`, {

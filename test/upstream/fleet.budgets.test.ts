@@ -135,6 +135,29 @@ describe('upstream budgets shared by a fleet (Redis)', () => {
     expect(calls[1]!.at - calls[0]!.at).toBeLessThan(1500);
   }, 20_000);
 
+  it('a request that joins an identical call still waiting for the budget waits no longer than its own deadline', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const [a, b] = await Promise.all([0, 1].map(() => replica({ prefix })));
+    const [x, y] = sim.activeAuctions.slice(19, 21).map((auction) => auction.AuctionId) as [string, string];
+    await freshWindow();
+    await getAuction(a!, x); // the second's slot of GET /auction/{id} is spent
+    const started = Date.now();
+    const leader = getAuction(a!, y); // waits about a second for the next slot
+    const impatient = (r: Replica) =>
+      r.http.request({ method: 'GET', endpoint: 'auction.get', path: `/api/v1/auction/${y}`, headers: auth, deadline: Date.now() + 300 }).then(
+        () => ({ ok: true, after: Date.now() - started }),
+        (error: { kind?: string }) => ({ ok: false, kind: error.kind, after: Date.now() - started }),
+      );
+    // One joins the call on the same replica, one the flight from the other replica.
+    const [sameReplica, otherReplica] = await Promise.all([impatient(a!), impatient(b!)]);
+    for (const outcome of [sameReplica, otherReplica]) {
+      expect(outcome).toMatchObject({ ok: false, kind: 'RATE_LIMITED' });
+      expect(outcome.after).toBeLessThan(800);
+    }
+    expect((await leader).status).toBe(200);
+    expect(sim.router.calls('auction.get').map((c) => c.path.split('/').pop())).toEqual([x, y]);
+  }, 20_000);
+
   it('without the shared budget the same burst from three processes draws 429s (what the test guards against)', async () => {
     const prefix = `test:${randomUUID()}:`;
     const replicas = await Promise.all([0, 1, 2].map(() => replica({ prefix, shared: false })));
