@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createJwtVerifier } from '../../src/auth/jwt.verifier.js';
 import type { Scope } from '../../src/auth/scope.registry.js';
 import { startGateway, type Gateway, type UpstreamSettings } from '../../src/server/gateway.server.js';
 import { memoryLogger } from '../../src/server/logger.js';
 import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator.js';
-import { startHarness, type GraphQLResponse, type Harness } from '../support/gateway.harness.js';
+import { idpVerifier, startHarness, type GraphQLResponse, type Harness } from '../support/gateway.harness.js';
 
 // Each caller's own Bondora OAuth connection, end to end over real HTTP: connectBondora, the
 // simulator's consent page (one of several investors), the gateway's callback, then Bondora calls
@@ -664,14 +663,7 @@ async function refreshTokenFrom(simulator: string): Promise<string> {
 
 /** A second gateway on the harness's simulators and identity provider, with other Bondora settings. */
 async function gatewayWith(h: Harness, bondora: Partial<UpstreamSettings['bondora']>): Promise<Gateway> {
-  const verifier = createJwtVerifier({
-    jwksUrl: h.idp.jwksUrl,
-    issuer: h.idp.issuer,
-    audience: h.idp.audience,
-    scopesClaim: 'scope',
-    customerClaim: 'bond_customer_id',
-    jwksCooldownMs: 0,
-  });
+  const verifier = idpVerifier(h.idp);
   const gateway = await startGateway({
     upstreams: { ...h.settings, bondora: { ...h.settings.bondora, ...bondora } },
     logger: memoryLogger(),

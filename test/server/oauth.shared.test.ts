@@ -1,7 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwtVerifier } from '../../src/auth/jwt.verifier.js';
 import type { Scope } from '../../src/auth/scope.registry.js';
 import { TokenCipher } from '../../src/auth/token.cipher.js';
 import { startGateway, type Gateway, type UpstreamSettings } from '../../src/server/gateway.server.js';
@@ -9,7 +8,7 @@ import { memoryLogger } from '../../src/server/logger.js';
 import { RedisConnectionStore, RedisLoginStateStore, RedisTokenStore } from '../../src/server/redis.stores.js';
 import { BondoraSimulator } from '../../src/simulators/bondora/bondora.simulator.js';
 import { testRedis } from '../support/redis.replicas.js';
-import { startHarness, type GraphQLResponse, type Harness } from '../support/gateway.harness.js';
+import { idpVerifier, startHarness, type GraphQLResponse, type Harness } from '../support/gateway.harness.js';
 
 // Two gateway processes' worth of state behind one load balancer, in a real Redis (127.0.0.1:6379):
 // a login started on one gateway finishes on the other, a caller's connection serves them both,
@@ -47,14 +46,7 @@ beforeAll(async () => {
       },
     },
   };
-  const verifier = createJwtVerifier({
-    jwksUrl: h.idp.jwksUrl,
-    issuer: h.idp.issuer,
-    audience: h.idp.audience,
-    scopesClaim: 'scope',
-    customerClaim: 'bond_customer_id',
-    jwksCooldownMs: 0,
-  });
+  const verifier = idpVerifier(h.idp);
   // Both processes hold the same TOKEN_ENCRYPTION_KEY, each its own store objects.
   const key = randomBytes(32).toString('base64');
   const start = (r: Redis) => {

@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { ALL_SCOPES, type Scope } from '../../src/auth/scope.registry.js';
-import { createJwtVerifier } from '../../src/auth/jwt.verifier.js';
+import { createJwtVerifier, type JwtVerifier } from '../../src/auth/jwt.verifier.js';
 import type { CallerLimitsConfig } from '../../src/config.js';
 import { startTestJwks, type TestJwks } from './jwt.fixtures.js';
 import { startGateway, type Gateway, type GatewayOptions, type UpstreamSettings } from '../../src/server/gateway.server.js';
@@ -71,6 +71,18 @@ export interface HarnessOptions {
 }
 
 /** Both simulators and the gateway on free loopback ports, talking real HTTP. */
+/** A verifier of the test identity provider's tokens, as the harness's gateway has (another gateway on the same harness uses one too). */
+export function idpVerifier(idp: TestJwks): JwtVerifier {
+  return createJwtVerifier({
+    jwksUrl: idp.jwksUrl,
+    issuer: idp.issuer,
+    audience: idp.audience,
+    scopesClaim: 'scope',
+    customerClaim: 'bond_customer_id',
+    jwksCooldownMs: 0,
+  });
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const bondora = new BondoraSimulator({ rateLimits: false, ...options.bondora });
   const bond = new BondSimulator(options.bond);
@@ -85,14 +97,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const logger = memoryLogger();
   const idp = await startTestJwks();
-  const verifier = createJwtVerifier({
-    jwksUrl: idp.jwksUrl,
-    issuer: idp.issuer,
-    audience: idp.audience,
-    scopesClaim: 'scope',
-    customerClaim: 'bond_customer_id',
-    jwksCooldownMs: 0,
-  });
+  const verifier = idpVerifier(idp);
   const token = (claims: { sub?: string; scopes?: readonly Scope[]; customerId?: string } = {}) =>
     idp.sign({
       sub: claims.sub ?? 'test-operator',

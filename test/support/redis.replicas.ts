@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { createJwtVerifier } from '../../src/auth/jwt.verifier.js';
 import { TokenCipher } from '../../src/auth/token.cipher.js';
 import { startGateway, type Gateway } from '../../src/server/gateway.server.js';
 import { memoryLogger } from '../../src/server/logger.js';
 import { connectRedis, RedisConnectionStore, RedisLoginStateStore, RedisResponseStore, RedisTokenStore } from '../../src/server/redis.stores.js';
-import type { Harness } from './gateway.harness.js';
+import { idpVerifier, type Harness } from './gateway.harness.js';
 
 // Replicas in one test process: gateways over one harness's simulators and identity provider,
 // sharing state through the real Redis on 127.0.0.1:6379 under one key prefix, as processes
@@ -26,14 +25,7 @@ export async function testRedis(): Promise<{ redis: Redis | undefined; unavailab
 
 /** `count` gateways sharing login states, connections, tokens and kept answers under `prefix`. */
 export async function startRedisReplicas(h: Harness, redis: Redis, prefix: string, count = 2): Promise<Gateway[]> {
-  const verifier = createJwtVerifier({
-    jwksUrl: h.idp.jwksUrl,
-    issuer: h.idp.issuer,
-    audience: h.idp.audience,
-    scopesClaim: 'scope',
-    customerClaim: 'bond_customer_id',
-    jwksCooldownMs: 0,
-  });
+  const verifier = idpVerifier(h.idp);
   const key = randomBytes(32).toString('base64');
   const start = () => {
     const cipher = TokenCipher.fromBase64Key(key);
