@@ -183,7 +183,8 @@ export class HttpClient {
       const load = () => ((loaded = true), this.send({ ...req, signal: undefined }, credential));
       try {
         return await this.orRateLimited(
-          this.responses.get(credential, req.endpoint, key, load, req.signal, req.deadline),
+          // Only a call that may wait for a budget slot can keep a joiner past its deadline.
+          this.responses.get(credential, req.endpoint, key, load, req.signal, this.scheduler ? req.deadline : undefined),
           // Waiting on an identical call that is itself still waiting for the budget.
           (seconds) => `${label(this.upstream)} could not answer this within its wait budget: the same request is still waiting for its rate limit; retry in ${seconds} s`,
         );
